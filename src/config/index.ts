@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import { configSchema, type Config } from './schema.js';
+
+export type { Config } from './schema.js';
+
+/** Thrown when the environment does not describe a runnable CareLoop; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses configuration from an environment (default: process.env). Values are never echoed back, since
+ * some of them (MONGODB_URI) may carry credentials.
+ */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .map((key) => [key, env[key]?.trim()])
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+/** Loads `.env` from the working directory when present; variables already set win over the file. */
+export function loadDotEnv(file = '.env'): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}

@@ -1,0 +1,41 @@
+import type { Page, PageRequest } from '../common.js';
+import type { Channel, ChannelConsent, ConsentRecord } from '../consent/consent.js';
+
+/** A patient as stored. */
+export interface Patient {
+  id: string;
+  name: string;
+  phone: string;
+  timeZone: string;
+  language: string;
+  dateOfBirth: string;
+  careTeamId: string;
+  consent: Partial<Record<Channel, ChannelConsent>>;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewPatient = Omit<Patient, 'id' | 'createdAt' | 'updatedAt' | 'active'>;
+
+export interface PatientFilter {
+  status: 'active' | 'inactive' | 'all';
+  careTeamId?: string;
+  phone?: string;
+  name?: string;
+}
+
+/** Storage for patients. `create` and `update` throw AppError('conflict') when an active patient has the phone. */
+export interface PatientRepository {
+  create(patient: NewPatient): Promise<Patient>;
+  get(id: string): Promise<Patient | undefined>;
+  update(id: string, changes: Partial<NewPatient>): Promise<Patient | undefined>;
+  setActive(id: string, active: boolean): Promise<Patient | undefined>;
+  list(filter: PatientFilter, page: PageRequest): Promise<Page<Patient>>;
+}
+
+/** Append-only history of consent decisions. */
+export interface ConsentLog {
+  append(records: ConsentRecord[]): Promise<void>;
+  history(patientId: string): Promise<ConsentRecord[]>;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { idSchema, languageSchema, listQueryBase, phoneSchema, timeZoneSchema } from '../common.js';
+import { consentInputSchema } from '../consent/consent.js';
+
+const dateOfBirth = z.iso.date('expected a date as YYYY-MM-DD').refine((value) => value >= '1900-01-01' && value <= new Date().toISOString().slice(0, 10), 'expected a date between 1900-01-01 and today');
+
+/** The patient JSON integrators send (names are a contract: other issues and integrations rely on them). */
+export const patientCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  phone: phoneSchema,
+  timeZone: timeZoneSchema,
+  language: languageSchema.default('en'),
+  dateOfBirth: dateOfBirth,
+  careTeamId: idSchema,
+  consent: consentInputSchema.default({}),
+});
+export type PatientCreate = z.infer<typeof patientCreateSchema>;
+
+export const patientUpdateSchema = patientCreateSchema
+  .extend({ consent: consentInputSchema })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
+export type PatientUpdate = z.infer<typeof patientUpdateSchema>;
+
+export const patientListQuerySchema = listQueryBase.extend({
+  careTeamId: idSchema.optional(),
+  phone: phoneSchema.optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+}).strict();
+export type PatientListQuery = z.infer<typeof patientListQuerySchema>;
+
+/** The patient as the API returns it. */
+export const patientViewSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  phone: z.string(),
+  timeZone: z.string(),
+  language: z.string(),
+  dateOfBirth: z.string(),
+  careTeamId: idSchema,
+  consent: z.object({ sms: z.boolean(), webchat: z.boolean() }),
+  active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type PatientView = z.infer<typeof patientViewSchema>;

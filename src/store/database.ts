@@ -1,0 +1,113 @@
+import path from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import type { Config } from '../config/index.js';
+import type { Clock } from '../lib/clock.js';
+import { AppError } from '../lib/errors.js';
+import { findRunningFerretDb, startFerretDb, type FerretDbHandle } from './ferretdb.js';
+import { defineModels, type Models } from './models.js';
+import { MongoApiKeyRepository } from './repositories/apikeys.js';
+import { MongoAuditLog } from './repositories/audit.js';
+import { MongoCareTeamRepository, MongoStaffRepository } from './repositories/directory.js';
+import { MongoConsentLog, MongoPatientRepository } from './repositories/patients.js';
+
+// Callers' operator objects ({"$gt": ""}) become CastErrors; our own operators are wrapped in trusted().
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+mongoose.set('autoIndex', false); // indexes are created explicitly at start, and failures stop the start
+
+export interface Database {
+  connection: Connection;
+  models: Models;
+  repositories: ReturnType<typeof createRepositories>;
+  /** Where the data lives, for logs: never includes credentials. */
+  description: string;
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  clock: Clock;
+  /** The CLI may share a running CareLoop's embedded database; the server must own its own. */
+  reuseRunning?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+type DbConfig = Pick<Config, 'MONGODB_URI' | 'MONGODB_DB_NAME' | 'DB_MAX_POOL_SIZE' | 'DATA_DIR' | 'FERRETDB_BACKEND' | 'FERRETDB_POSTGRESQL_URL' | 'FERRETDB_BIN'>;
+
+/** Connects to MONGODB_URI, or starts the embedded FerretDB; creates indexes; returns models and repositories. */
+export async function openDatabase(config: DbConfig, options: OpenOptions): Promise<Database> {
+  let ferret: FerretDbHandle | undefined;
+  let uri = config.MONGODB_URI;
+  let description = 'MongoDB (MONGODB_URI)';
+  if (!uri) {
+    const dataDir = path.resolve(config.DATA_DIR, 'db');
+    const running = options.reuseRunning ? findRunningFerretDb(dataDir) : undefined;
+    ferret = running
+      ? { ...running, owned: false, stop: async () => {} }
+      : await startFerretDb({
+          backend: config.FERRETDB_BACKEND,
+          dataDir,
+          postgresqlUrl: config.FERRETDB_POSTGRESQL_URL,
+          binary: config.FERRETDB_BIN,
+          onProgress: options.onProgress,
+        });
+    uri = ferret.uri;
+    description = `embedded FerretDB (${config.FERRETDB_BACKEND}${config.FERRETDB_BACKEND === 'sqlite' ? `, ${dataDir}` : ''})`;
+  }
+
+  const connection = mongoose.createConnection(uri, {
+    dbName: hasDatabaseInUri(uri) ? undefined : config.MONGODB_DB_NAME,
+    // FerretDB holds a backend connection per operation: a capped pool keeps it from wedging (ARCHITECTURE.md).
+    maxPoolSize: config.DB_MAX_POOL_SIZE,
+    serverSelectionTimeoutMS: 5_000,
+  });
+  try {
+    await connection.asPromise();
+    const models = defineModels(connection, options.clock);
+    await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+    return {
+      connection,
+      models,
+      repositories: createRepositories(models),
+      description,
+      ping: (timeoutMs = 2_000) => ping(connection, timeoutMs),
+      async close() {
+        await connection.close();
+        await ferret?.stop();
+      },
+    };
+  } catch (err) {
+    await connection.close().catch(() => undefined);
+    await ferret?.stop();
+    throw new AppError('unavailable', `cannot use the database (${description}): ${(err as Error).message}`, undefined, { cause: err });
+  }
+}
+
+function createRepositories(models: Models) {
+  return {
+    patients: new MongoPatientRepository(models),
+    consent: new MongoConsentLog(models),
+    careTeams: new MongoCareTeamRepository(models),
+    staff: new MongoStaffRepository(models),
+    apiKeys: new MongoApiKeyRepository(models),
+    audit: new MongoAuditLog(models),
+  };
+}
+
+function hasDatabaseInUri(uri: string): boolean {
+  return /^mongodb(\+srv)?:\/\/[^/]+\/[^?/]+/.test(uri);
+}
+
+async function ping(connection: Connection, timeoutMs: number): Promise<void> {
+  const db = connection.db;
+  if (!db) throw new Error('not connected');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([db.command({ ping: 1 }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
