@@ -44,6 +44,7 @@ export async function buildServer({ config, logger, db, clock, version }: Server
   const repos = db.repositories;
 
   app.setErrorHandler(errorHandler);
+  app.removeContentTypeParser('text/plain'); // the API speaks JSON: anything else is a 415
   app.setNotFoundHandler((req) => {
     throw new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`);
   });

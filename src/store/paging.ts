@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import { AppError } from '../lib/errors.js';
 import type { Page, PageRequest } from '../domain/common.js';
+import { isDuplicateKey } from './duplicate.js';
 import { trusted } from './models.js';
 
 /** Keyset pagination by _id: stable under inserts, and no skip (which scans on every database). */
@@ -24,7 +25,7 @@ export function statusFilter(status: 'active' | 'inactive' | 'all'): Record<stri
 
 /** Maps a duplicate-key error to a 409 with a reason a caller understands. */
 export function conflictOnDuplicate(err: unknown, message: string): never {
-  if ((err as { code?: number }).code === 11000) throw new AppError('conflict', message);
+  if (isDuplicateKey(err)) throw new AppError('conflict', message);
   throw err;
 }
 

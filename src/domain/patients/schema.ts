@@ -4,22 +4,22 @@ import { consentInputSchema } from '../consent/consent.js';
 
 const dateOfBirth = z.iso.date('expected a date as YYYY-MM-DD').refine((value) => value >= '1900-01-01' && value <= new Date().toISOString().slice(0, 10), 'expected a date between 1900-01-01 and today');
 
-/** The patient JSON integrators send (names are a contract: other issues and integrations rely on them). */
-export const patientCreateSchema = z.strictObject({
+const patientFields = z.strictObject({
   name: z.string().trim().min(1).max(200),
   phone: phoneSchema,
   timeZone: timeZoneSchema,
-  language: languageSchema.default('en'),
+  language: languageSchema,
   dateOfBirth: dateOfBirth,
   careTeamId: idSchema,
-  consent: consentInputSchema.default({}),
+  consent: consentInputSchema,
 });
+
+/** The patient JSON integrators send (names are a contract: other issues and integrations rely on them). */
+export const patientCreateSchema = patientFields.extend({ language: languageSchema.default('en'), consent: consentInputSchema.default({}) });
 export type PatientCreate = z.infer<typeof patientCreateSchema>;
 
-export const patientUpdateSchema = patientCreateSchema
-  .extend({ consent: consentInputSchema })
-  .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
+/** A change: only the fields sent, no defaults (a PATCH without `language` keeps the language). */
+export const patientUpdateSchema = patientFields.partial().refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
 export type PatientUpdate = z.infer<typeof patientUpdateSchema>;
 
 export const patientListQuerySchema = listQueryBase.extend({

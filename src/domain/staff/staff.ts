@@ -10,15 +10,17 @@ export const notificationChannelSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.enum(['teams', 'slack', 'webhook']), address: z.url({ protocol: /^https$/, error: 'expected an https webhook URL' }) }),
 ]);
 
-export const staffCreateSchema = z.strictObject({
+const staffFields = z.strictObject({
   name: z.string().trim().min(1).max(200),
   phone: phoneSchema.optional(),
   email: z.email('expected an e-mail address').optional(),
   role: z.enum(STAFF_ROLES),
   careTeamId: idSchema,
-  notificationChannels: z.array(notificationChannelSchema).max(10).default([]),
+  notificationChannels: z.array(notificationChannelSchema).max(10),
 });
-export const staffUpdateSchema = staffCreateSchema.partial().refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
+export const staffCreateSchema = staffFields.extend({ notificationChannels: staffFields.shape.notificationChannels.default([]) });
+// No defaults in a change: a PATCH without notificationChannels keeps them.
+export const staffUpdateSchema = staffFields.partial().refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
 export const staffListQuerySchema = listQueryBase.extend({ careTeamId: idSchema.optional(), role: z.enum(STAFF_ROLES).optional() }).strict();
 
 export const staffViewSchema = staffCreateSchema.extend({ id: idSchema, active: z.boolean(), createdAt: z.string(), updatedAt: z.string() });

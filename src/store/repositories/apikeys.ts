@@ -24,7 +24,7 @@ export class MongoApiKeyRepository implements ApiKeyRepository {
   }
 
   async revoke(id: string, at: Date): Promise<ApiKey | undefined> {
-    const doc = (await this.models.ApiKey.findByIdAndUpdate(id, { $set: { revokedAt: at } }, { new: true }).lean()) as ApiKeyDoc | null;
+    const doc = (await this.models.ApiKey.findByIdAndUpdate(id, { $set: { revokedAt: at } }, { returnDocument: 'after' }).lean()) as ApiKeyDoc | null;
     return doc ? toApiKey(doc) : undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { GENESIS_HASH, hashEvent, type AuditEntry, type AuditEvent } from '../../domain/audit/chain.js';
 import type { AuditLog } from '../../domain/audit/ports.js';
+import { isDuplicateKey } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
 
 const HEAD_ID = 'audit';
@@ -38,7 +39,7 @@ export class MongoAuditLog implements AuditLog {
         const { seq, ...rest } = event;
         await this.models.AuditEvent.create({ _id: seq, ...rest });
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw new Error('appending audit event', { cause: err });
+        if (!isDuplicateKey(err)) throw new Error('appending audit event', { cause: err });
         const taken = (await this.models.AuditEvent.findById(candidate.seq).lean()) as AuditDoc | null;
         if (!taken) throw new Error('audit sequence conflict without an event', { cause: err });
         head = { seq: taken._id, hash: taken.hash };
@@ -58,7 +59,7 @@ export class MongoAuditLog implements AuditLog {
       );
     } catch (err) {
       // Upsert raced with a head already further on: that head is right, nothing to do.
-      if ((err as { code?: number }).code !== 11000) throw new Error('advancing audit head', { cause: err });
+      if (!isDuplicateKey(err)) throw new Error('advancing audit head', { cause: err });
     }
   }
 

@@ -24,12 +24,12 @@ class DirectoryRepository<Input extends object, View> {
   }
 
   async update(id: string, changes: Partial<Input>): Promise<View | undefined> {
-    const doc = await this.model.findByIdAndUpdate(id, { $set: changes as Record<string, unknown> }, { new: true }).lean();
+    const doc = await this.model.findByIdAndUpdate(id, { $set: changes as Record<string, unknown> }, { returnDocument: 'after' }).lean();
     return doc ? this.toView(doc) : undefined;
   }
 
   async setActive(id: string, active: boolean): Promise<View | undefined> {
-    const doc = await this.model.findByIdAndUpdate(id, { $set: { active } }, { new: true }).lean();
+    const doc = await this.model.findByIdAndUpdate(id, { $set: { active } }, { returnDocument: 'after' }).lean();
     return doc ? this.toView(doc) : undefined;
   }
 

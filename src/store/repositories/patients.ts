@@ -39,7 +39,7 @@ export class MongoPatientRepository implements PatientRepository {
     if (!current) return undefined;
     const phoneKey = changes.phone && current.active ? { phoneKey: changes.phone } : {};
     try {
-      const doc = (await this.model.findByIdAndUpdate(id, { $set: { ...changes, ...phoneKey } }, { new: true }).lean()) as PatientDoc | null;
+      const doc = (await this.model.findByIdAndUpdate(id, { $set: { ...changes, ...phoneKey } }, { returnDocument: 'after' }).lean()) as PatientDoc | null;
       return doc ? toPatient(doc) : undefined;
     } catch (err) {
       conflictOnDuplicate(err, DUPLICATE_PHONE);
@@ -51,7 +51,7 @@ export class MongoPatientRepository implements PatientRepository {
     if (!current) return undefined;
     try {
       const phoneKey = active ? current.phone : `inactive:${id}`;
-      const doc = (await this.model.findByIdAndUpdate(id, { $set: { active, phoneKey } }, { new: true }).lean()) as PatientDoc | null;
+      const doc = (await this.model.findByIdAndUpdate(id, { $set: { active, phoneKey } }, { returnDocument: 'after' }).lean()) as PatientDoc | null;
       return doc ? toPatient(doc) : undefined;
     } catch (err) {
       conflictOnDuplicate(err, DUPLICATE_PHONE);
