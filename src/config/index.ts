@@ -22,9 +22,12 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       .filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = configSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  // Rules across variables, checked even when others are wrong, so one message names every problem.
+  if (present.FERRETDB_BACKEND === 'postgresql' && !present.MONGODB_URI && !present.FERRETDB_POSTGRESQL_URL) {
+    problems.push('FERRETDB_POSTGRESQL_URL: required when FERRETDB_BACKEND=postgresql');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }
 

@@ -30,11 +30,6 @@ export const configSchema = z
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
     TRUST_PROXY: bool.default(false),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.MONGODB_URI && env.FERRETDB_BACKEND === 'postgresql' && !env.FERRETDB_POSTGRESQL_URL) {
-      ctx.addIssue({ code: 'custom', path: ['FERRETDB_POSTGRESQL_URL'], message: 'required when FERRETDB_BACKEND=postgresql' });
-    }
   });
 
 /** CareLoop's parsed configuration. */

@@ -50,12 +50,14 @@ describe('redactUrl', () => {
     expect(redactUrl('/api/v1/patients?phone=%2B15551234567&name=Ana&limit=25')).toBe('/api/v1/patients?phone=[redacted]&name=[redacted]&limit=[redacted]');
   });
 
-  it('decodes parameter names', () => {
-    expect(redactUrl('/search?first%20name=Ana')).toBe('/search?first name=[redacted]');
+  it('keeps decoded names that look like parameter names, and hides any other name', () => {
+    expect(redactUrl('/search?careTeam%5Bid%5D=1')).toBe('/search?careTeam[id]=[redacted]');
+    expect(redactUrl('/search?first%20name=Ana')).toBe('/search?[redacted]=[redacted]');
+    expect(redactUrl('/api/v1/patients?+15551234567')).toBe('/api/v1/patients?[redacted]=[redacted]');
   });
 
-  it('keeps a malformed name as sent instead of throwing', () => {
-    expect(redactUrl('/search?%E0%A4%A=1')).toBe('/search?%E0%A4%A=[redacted]');
+  it('hides a malformed name instead of throwing', () => {
+    expect(redactUrl('/search?%E0%A4%A=1')).toBe('/search?[redacted]=[redacted]');
   });
 
   it('returns the path unchanged when there is no query', () => {

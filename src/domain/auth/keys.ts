@@ -48,7 +48,6 @@ export function hashSecret(secret: string): string {
 
 /** Constant-time comparison of a presented secret with the stored hash. */
 export function secretMatches(secret: string, secretHash: string): boolean {
-  const presented = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(secretHash, 'hex');
-  return presented.length === stored.length && timingSafeEqual(presented, stored);
+  if (!/^[0-9a-f]{64}$/.test(secretHash)) return false;
+  return timingSafeEqual(Buffer.from(hashSecret(secret), 'hex'), Buffer.from(secretHash, 'hex'));
 }
