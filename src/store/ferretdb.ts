@@ -32,13 +32,17 @@ export interface FerretDbHandle {
 /** Where the running wrapper records `{ pid, uri }` for other CareLoop processes (the CLI) to find. */
 export const stateFilePath = (dataDir: string) => path.join(dataDir, 'ferretdb.json');
 
-/** Builds the wrapper when the binary is missing or older than its sources; returns the binary's path. */
-export function ensureFerretDbBinary(options: Pick<FerretDbOptions, 'binary' | 'onProgress'> = {}): string {
+/**
+ * Builds the wrapper when the binary is missing or older than its sources; returns the binary's path.
+ * `binary` is a prebuilt one (FERRETDB_BIN); `target` is where to build (default tools/ferretdb/bin/ferretdb).
+ */
+export function ensureFerretDbBinary(options: Pick<FerretDbOptions, 'binary' | 'onProgress'> & { target?: string } = {}): string {
   if (options.binary) {
     if (!fs.existsSync(options.binary)) throw new AppError('unavailable', `FERRETDB_BIN ${options.binary} does not exist`);
     return options.binary;
   }
-  if (fs.existsSync(DEFAULT_BINARY) && !sourcesNewerThan(fs.statSync(DEFAULT_BINARY).mtimeMs)) return DEFAULT_BINARY;
+  const target = options.target ?? DEFAULT_BINARY;
+  if (fs.existsSync(target) && !sourcesNewerThan(fs.statSync(target).mtimeMs)) return target;
 
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
@@ -50,15 +54,15 @@ export function ensureFerretDbBinary(options: Pick<FerretDbOptions, 'binary' | '
   }
   options.onProgress?.('Building the embedded database (FerretDB) for the first time; this takes about a minute...');
   // Build to a temporary name and rename: two processes building at once never see half a binary.
-  const tmp = `${DEFAULT_BINARY}.${process.pid}.tmp`;
+  const tmp = `${target}.${process.pid}.tmp`;
   const build = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], { cwd: FERRETDB_SOURCE_DIR, encoding: 'utf8' });
   if (build.status !== 0) {
     fs.rmSync(tmp, { force: true });
     throw new AppError('unavailable', `Building tools/ferretdb failed:\n${build.stderr || build.error?.message}`);
   }
-  fs.renameSync(tmp, DEFAULT_BINARY);
+  fs.renameSync(tmp, target);
   options.onProgress?.('Embedded database built.');
-  return DEFAULT_BINARY;
+  return target;
 }
 
 function sourcesNewerThan(mtimeMs: number): boolean {
