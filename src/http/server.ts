@@ -58,6 +58,16 @@ export async function buildServer({ config, logger, db, clock, version }: Server
     errorResponseBuilder: (_req, context) => new AppError('rate_limited', `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
   });
   app.addHook('onSend', auditRequests(repos.audit, clock));
+  // Requests in flight when shutdown starts still get their answer, then the connection closes, so a
+  // keep-alive client cannot hold the shutdown open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 
   app.get('/healthz', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { rateLimit: false } }, async (_req, reply) => {

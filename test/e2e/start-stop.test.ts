@@ -55,7 +55,7 @@ describe('npm start with the embedded database', () => {
     const body = JSON.stringify({ name: 'Slow Upload Team', timeZone: 'Europe/London' });
     const half = Math.floor(body.length / 2);
 
-    const response = new Promise<{ status?: number; body: string }>((resolve, reject) => {
+    const response = new Promise<{ status?: number; connection?: string; body: string }>((resolve, reject) => {
       const req = http.request(`${app.url}/api/v1/care-teams`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
@@ -63,7 +63,7 @@ describe('npm start with the embedded database', () => {
       req.on('response', (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode, body: text }));
+        res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, body: text }));
       });
       req.on('error', reject);
       req.write(body.slice(0, half));
@@ -75,6 +75,7 @@ describe('npm start with the embedded database', () => {
     });
     const result = await response;
     expect(result.status).toBe(201);
+    expect(result.connection).toBe('close'); // so a keep-alive client cannot hold the shutdown open
     expect(JSON.parse(result.body)).toMatchObject({ name: 'Slow Upload Team' });
     expect(await app.exited).toBe(0);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
+import { configSchema } from '../../src/config/schema.js';
 
 /** Runs parseConfig and returns the ConfigError it throws; fails the test when it does not throw one. */
 function configError(env: Record<string, string>): ConfigError {
@@ -89,5 +91,21 @@ describe('parseConfig', () => {
     expect(err.message).toContain('MONGODB_URI');
     expect(err.message).not.toContain('s3cret');
     expect(err.problems.join('\n')).not.toContain('s3cret');
+  });
+});
+
+describe('.env.example', () => {
+  it('documents exactly the variables of the schema, each with a comment above it', () => {
+    const example = fs.readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const lines = example.split('\n');
+    const documented = lines.flatMap((line, i) => {
+      const name = /^([A-Z_]+)=/.exec(line)?.[1];
+      return name ? [{ name, commented: lines.slice(0, i).reverse().find((l) => !/^[A-Z_]+=/.test(l))?.startsWith('#') ?? false }] : [];
+    });
+    expect(documented.map((d) => d.name).sort()).toEqual(Object.keys(configSchema.shape).sort());
+    expect(documented.filter((d) => !d.commented)).toEqual([]);
+    // The example itself is a valid configuration.
+    const values = Object.fromEntries(lines.map((line) => /^([A-Z_]+)=(.*)$/.exec(line)).filter((m) => m !== null).map((m) => [m[1], m[2]]));
+    expect(() => parseConfig(values)).not.toThrow();
   });
 });
