@@ -19,6 +19,8 @@ export interface FerretDbOptions {
   listen?: string;
   /** Progress messages for a person waiting (the first build takes about a minute). */
   onProgress?: (message: string) => void;
+  /** Extra wrapper flags, for benchmarks (e.g. --id-index=false). */
+  extraArgs?: string[];
 }
 
 /** A FerretDB process we started (owned) or found running for the same data directory (not owned). */
@@ -94,6 +96,7 @@ export async function startFerretDb(options: FerretDbOptions): Promise<FerretDbH
   const args = ['--handler', options.backend, '--listen', options.listen ?? '127.0.0.1:0', '--state-file', stateFilePath(dbDir), '--stdin-eof-exit'];
   if (options.backend === 'sqlite') args.push('--sqlite-dir', dbDir);
   else args.push('--postgresql-url', options.postgresqlUrl ?? '');
+  args.push(...(options.extraArgs ?? []));
 
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const uri = await waitForReady(child);

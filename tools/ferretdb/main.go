@@ -33,15 +33,16 @@ func main() {
 	stateFile := flag.String("state-file", "", "where to write {pid, uri} once ready; removed on exit")
 	stdinEOFExit := flag.Bool("stdin-eof-exit", false, "stop when stdin closes (the parent is gone)")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
+	idIndex := flag.Bool("id-index", true, "add the _id lookup index to SQLite tables (false only to measure its effect)")
 	flag.Parse()
 
-	if err := run(*handler, *sqliteDir, *postgresURL, *listen, *stateFile, *stdinEOFExit, *logLevel); err != nil {
+	if err := run(*handler, *sqliteDir, *postgresURL, *listen, *stateFile, *stdinEOFExit, *idIndex, *logLevel); err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb:", err)
 		os.Exit(1)
 	}
 }
 
-func run(handler, sqliteDir, postgresURL, listen, stateFile string, stdinEOFExit bool, logLevel string) error {
+func run(handler, sqliteDir, postgresURL, listen, stateFile string, stdinEOFExit, idIndex bool, logLevel string) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("bad --log-level: %w", err)
@@ -98,7 +99,7 @@ func run(handler, sqliteDir, postgresURL, listen, stateFile string, stdinEOFExit
 		}
 		defer os.Remove(stateFile)
 	}
-	if handler == "sqlite" {
+	if handler == "sqlite" && idIndex {
 		go keepIDIndexes(ctx, logger, filepath.Clean(conf.SQLiteURL[len("file:"):]))
 	}
 	fmt.Printf("READY %s\n", uri)
