@@ -27,6 +27,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (present.FERRETDB_BACKEND === 'postgresql' && !present.MONGODB_URI && !present.FERRETDB_POSTGRESQL_URL) {
     problems.push('FERRETDB_POSTGRESQL_URL: required when FERRETDB_BACKEND=postgresql');
   }
+  if (present.TWILIO_ACCOUNT_SID && !present.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  if (present.TWILIO_ACCOUNT_SID && !present.TWILIO_FROM && !present.TWILIO_MESSAGING_SERVICE_SID) {
+    problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
+  }
+  if (present.MICROSOFT_APP_ID && !present.MICROSOFT_APP_PASSWORD && present.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+    problems.push('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -30,6 +30,28 @@ export const configSchema = z
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
     TRUST_PROXY: bool.default(false),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+
+    // Conversations
+    CLINIC_NAME: z.string().min(1).max(80).default('your clinic'),
+    CLINIC_PHONE: z.string().min(3).max(30).optional(),
+    EMERGENCY_NUMBER: z.string().regex(/^[0-9+*#]{2,15}$/, 'expected a phone number to dial, such as 911 or 112').default('911'),
+    CRISIS_LINE: z.string().regex(/^[0-9+*#]{2,15}$/, 'expected a number to call or text, such as 988').default('988'),
+    /** Signs web chat tokens and patient links; several instances must share it. */
+    WEBCHAT_SECRET: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
+    WEBCHAT_LINK_TTL_HOURS: int(1, 24 * 30).default(72),
+
+    // Twilio
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected an Account SID: AC followed by 32 hex characters').optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(16, 'expected the account auth token').optional(),
+    TWILIO_FROM: z.string().regex(/^\+[1-9]\d{7,14}$/, 'expected an E.164 phone number').optional(),
+    TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'expected a Messaging Service SID: MG followed by 32 hex characters').optional(),
+    TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+
+    // Bot Framework channels (Teams and others through Azure Bot Service); empty: /api/messages is local only
+    MICROSOFT_APP_ID: z.string().optional(),
+    MICROSOFT_APP_PASSWORD: z.string().optional(),
+    MICROSOFT_APP_TENANT_ID: z.string().optional(),
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
   });
 
 /** CareLoop's parsed configuration. */
