@@ -8,6 +8,8 @@ import { defineModels, type Models } from './models.js';
 import { MongoApiKeyRepository } from './repositories/apikeys.js';
 import { MongoAuditLog } from './repositories/audit.js';
 import { MongoCareTeamRepository, MongoStaffRepository } from './repositories/directory.js';
+import { MongoContactDirectory } from './repositories/contacts.js';
+import { MongoMessageLog } from './repositories/messages.js';
 import { MongoConsentLog, MongoPatientRepository } from './repositories/patients.js';
 
 // Callers' operator objects ({"$gt": ""}) become CastErrors; our own operators are wrapped in trusted().
@@ -84,8 +86,11 @@ export async function openDatabase(config: DbConfig, options: OpenOptions): Prom
 }
 
 function createRepositories(models: Models) {
+  const contacts = new MongoContactDirectory(models);
   return {
-    patients: new MongoPatientRepository(models),
+    contacts,
+    messages: new MongoMessageLog(models),
+    patients: new MongoPatientRepository(models, contacts),
     consent: new MongoConsentLog(models),
     careTeams: new MongoCareTeamRepository(models),
     staff: new MongoStaffRepository(models),

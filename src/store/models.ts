@@ -17,9 +17,6 @@ export function defineModels(connection: Connection, clock: Clock) {
     {
       name: { type: String, required: true },
       phone: { type: String, required: true },
-      // Unique among active patients without a partial index: the phone while active, a per-patient
-      // placeholder once deactivated, so a deactivated patient's number can be enrolled again.
-      phoneKey: { type: String, required: true, unique: true },
       timeZone: { type: String, required: true },
       language: { type: String, required: true },
       dateOfBirth: { type: String, required: true },
@@ -95,7 +92,84 @@ export function defineModels(connection: Connection, clock: Clock) {
     { collection: 'auditheads', versionKey: false },
   );
 
+  const contactSchema = new Schema(
+    {
+      _id: { type: String, required: true }, // `<channel>:<address>`: every lookup is by _id
+      channel: { type: String, required: true },
+      address: { type: String, required: true },
+      patientId: String,
+      optedOut: { type: Boolean, required: true, default: false },
+      optedOutAt: Date,
+    },
+    { timestamps: { ...timestamps, createdAt: false }, collection: 'contacts', versionKey: false },
+  );
+
+  const messageSchema = new Schema(
+    {
+      _id: { type: String, required: true },
+      direction: { type: String, required: true },
+      channel: { type: String, required: true },
+      address: { type: String, required: true },
+      patientId: String,
+      text: { type: String, default: '' },
+      media: [{ _id: false, url: String, contentType: String }],
+      status: { type: String, required: true },
+      statusRank: { type: Number, required: true },
+      providerId: String,
+      errorCode: String,
+      blockedReason: String,
+      kind: String,
+      purpose: String,
+    },
+    { timestamps, collection: 'messages', versionKey: false },
+  );
+
+  const botStateSchema = new Schema(
+    // State as a JSON string: botbuilder keys may hold characters MongoDB forbids in field names.
+    { _id: { type: String, required: true }, data: { type: String, required: true }, eTag: { type: String, required: true } },
+    { timestamps: { ...timestamps, createdAt: false }, collection: 'botstate', versionKey: false },
+  );
+
+  const alertSchema = new Schema(
+    {
+      _id: { type: String, required: true }, // `<kind>:<message id>`: a replayed message raises no second alert
+      kind: { type: String, required: true },
+      severity: { type: String, required: true },
+      status: { type: String, required: true },
+      patientId: String,
+      careTeamId: String,
+      channel: { type: String, required: true },
+      address: { type: String, required: true },
+      messageId: { type: String, required: true },
+      reason: { type: String, required: true },
+    },
+    { timestamps, collection: 'alerts', versionKey: false },
+  );
+
+  const checkinSchema = new Schema(
+    {
+      patientId: { type: String, required: true },
+      messageId: { type: String, required: true, unique: true },
+      score: { type: Number, required: true },
+      note: String,
+      at: { type: Date, required: true },
+    },
+    { collection: 'checkins', versionKey: false },
+  );
+
+  const conversationRefSchema = new Schema(
+    // `<patientId>:<channel>`: where a proactive message to this patient goes on that channel.
+    { _id: { type: String, required: true }, reference: { type: String, required: true } },
+    { timestamps: { ...timestamps, createdAt: false }, collection: 'conversationrefs', versionKey: false },
+  );
+
   return {
+    Contact: connection.model('Contact', contactSchema),
+    Message: connection.model('Message', messageSchema),
+    BotState: connection.model('BotState', botStateSchema),
+    Alert: connection.model('Alert', alertSchema),
+    Checkin: connection.model('Checkin', checkinSchema),
+    ConversationRef: connection.model('ConversationRef', conversationRefSchema),
     Patient: connection.model('Patient', patientSchema),
     CareTeam: connection.model('CareTeam', careTeamSchema),
     Staff: connection.model('Staff', staffSchema),

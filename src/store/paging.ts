@@ -1,7 +1,5 @@
 import type { Model } from 'mongoose';
-import { AppError } from '../lib/errors.js';
 import type { Page, PageRequest } from '../domain/common.js';
-import { isDuplicateKey } from './duplicate.js';
 import { trusted } from './models.js';
 
 /** Keyset pagination by _id: stable under inserts, and no skip (which scans on every database). */
@@ -21,12 +19,6 @@ export async function findPage<Doc, View>(
 /** `status` filter shared by every list. */
 export function statusFilter(status: 'active' | 'inactive' | 'all'): Record<string, unknown> {
   return status === 'all' ? {} : { active: status === 'active' };
-}
-
-/** Maps a duplicate-key error to a 409 with a reason a caller understands. */
-export function conflictOnDuplicate(err: unknown, message: string): never {
-  if (isDuplicateKey(err)) throw new AppError('conflict', message);
-  throw err;
 }
 
 /** Strips mongoose's _id/__v, exposing `id`. */

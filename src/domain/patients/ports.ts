@@ -29,6 +29,8 @@ export interface PatientFilter {
 export interface PatientRepository {
   create(patient: NewPatient): Promise<Patient>;
   get(id: string): Promise<Patient | undefined>;
+  /** The active patient holding this phone number (a lookup by _id, not a scan). */
+  findByPhone(phone: string): Promise<Patient | undefined>;
   update(id: string, changes: Partial<NewPatient>): Promise<Patient | undefined>;
   setActive(id: string, active: boolean): Promise<Patient | undefined>;
   list(filter: PatientFilter, page: PageRequest): Promise<Page<Patient>>;

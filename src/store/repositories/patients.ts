@@ -1,31 +1,38 @@
-import type { Model } from 'mongoose';
+import mongoose, { type Model } from 'mongoose';
 import type { Page, PageRequest } from '../../domain/common.js';
 import type { ConsentRecord } from '../../domain/consent/consent.js';
 import type { ConsentLog, NewPatient, Patient, PatientFilter, PatientRepository } from '../../domain/patients/ports.js';
 import type { Models } from '../models.js';
-import { conflictOnDuplicate, findPage, statusFilter, withId } from '../paging.js';
+import { findPage, statusFilter, withId } from '../paging.js';
+import type { MongoContactDirectory } from './contacts.js';
 
-const DUPLICATE_PHONE = 'an active patient already has this phone number';
-
-type PatientDoc = Omit<Patient, 'id'> & { _id: unknown; phoneKey: string };
+type PatientDoc = Omit<Patient, 'id'> & { _id: unknown };
 
 const toPatient = (doc: PatientDoc): Patient => {
-  const { phoneKey: _phoneKey, ...rest } = withId(doc);
-  return { ...rest, consent: rest.consent ?? {} } as Patient;
+  const patient = withId(doc) as Patient;
+  return { ...patient, consent: patient.consent ?? {} };
 };
 
+/**
+ * Patients. An active patient's phone number is claimed in the contact directory (unique by _id), which
+ * keeps numbers unique among active patients and lets the inbound SMS path find a patient without a scan.
+ * Without transactions the order matters: claim first, then write the patient, and release on failure.
+ */
 export class MongoPatientRepository implements PatientRepository {
   private readonly model: Model<PatientDoc>;
-  constructor(models: Models) {
+  constructor(models: Models, private readonly contacts: MongoContactDirectory) {
     this.model = models.Patient as unknown as Model<PatientDoc>;
   }
 
   async create(patient: NewPatient): Promise<Patient> {
+    const _id = new mongoose.Types.ObjectId();
+    await this.contacts.claim('sms', patient.phone, String(_id));
     try {
-      const doc = await this.model.create({ ...patient, phoneKey: patient.phone, active: true });
+      const doc = await this.model.create({ _id, ...patient, active: true });
       return toPatient(doc.toObject() as PatientDoc);
     } catch (err) {
-      conflictOnDuplicate(err, DUPLICATE_PHONE);
+      await this.contacts.release('sms', patient.phone, String(_id));
+      throw new Error('creating a patient', { cause: err });
     }
   }
 
@@ -34,28 +41,28 @@ export class MongoPatientRepository implements PatientRepository {
     return doc ? toPatient(doc) : undefined;
   }
 
+  async findByPhone(phone: string): Promise<Patient | undefined> {
+    const contact = await this.contacts.get('sms', phone);
+    return contact?.patientId ? this.get(contact.patientId) : undefined;
+  }
+
   async update(id: string, changes: Partial<NewPatient>): Promise<Patient | undefined> {
     const current = await this.get(id);
     if (!current) return undefined;
-    const phoneKey = changes.phone && current.active ? { phoneKey: changes.phone } : {};
-    try {
-      const doc = (await this.model.findByIdAndUpdate(id, { $set: { ...changes, ...phoneKey } }, { returnDocument: 'after' }).lean()) as PatientDoc | null;
-      return doc ? toPatient(doc) : undefined;
-    } catch (err) {
-      conflictOnDuplicate(err, DUPLICATE_PHONE);
-    }
+    const newPhone = changes.phone && changes.phone !== current.phone && current.active ? changes.phone : undefined;
+    if (newPhone) await this.contacts.claim('sms', newPhone, id);
+    const doc = (await this.model.findByIdAndUpdate(id, { $set: changes }, { returnDocument: 'after' }).lean()) as PatientDoc | null;
+    if (newPhone) await this.contacts.release('sms', current.phone, id);
+    return doc ? toPatient(doc) : undefined;
   }
 
   async setActive(id: string, active: boolean): Promise<Patient | undefined> {
     const current = await this.get(id);
     if (!current) return undefined;
-    try {
-      const phoneKey = active ? current.phone : `inactive:${id}`;
-      const doc = (await this.model.findByIdAndUpdate(id, { $set: { active, phoneKey } }, { returnDocument: 'after' }).lean()) as PatientDoc | null;
-      return doc ? toPatient(doc) : undefined;
-    } catch (err) {
-      conflictOnDuplicate(err, DUPLICATE_PHONE);
-    }
+    if (active) await this.contacts.claim('sms', current.phone, id);
+    const doc = (await this.model.findByIdAndUpdate(id, { $set: { active } }, { returnDocument: 'after' }).lean()) as PatientDoc | null;
+    if (!active) await this.contacts.release('sms', current.phone, id);
+    return doc ? toPatient(doc) : undefined;
   }
 
   async list(filter: PatientFilter, page: PageRequest): Promise<Page<Patient>> {

@@ -1,0 +1,106 @@
+import type { Clock } from '../../lib/clock.js';
+import type { Purpose } from '../consent/consent.js';
+import type { PatientRepository } from '../patients/ports.js';
+import type { ContactDirectory, MessageLog } from './ports.js';
+import { inQuietHours, type QuietHours } from './quiet-hours.js';
+import { statusRank } from './status.js';
+import { DeliveryError, type BlockedReason, type DeliveryResult, type MediaRef, type Message, type MessageChannel, type OutboundKind } from './types.js';
+
+/** What a caller asks the gateway to send. */
+export interface OutboundRequest {
+  channel: MessageChannel;
+  address: string;
+  patientId?: string;
+  text: string;
+  media?: MediaRef[];
+  /** The same key twice sends once: replies use `reply:<inbound id>:<n>`, jobs their own key. */
+  idempotencyKey: string;
+  kind: OutboundKind;
+  /** Required for proactive messages: consent is per purpose. */
+  purpose?: Purpose;
+}
+
+export type SendOutcome =
+  | { status: 'sent' | 'queued' | 'simulated' | 'delivered'; messageId: string; providerId?: string }
+  | { status: 'blocked'; messageId: string; reason: BlockedReason }
+  | { status: 'failed'; messageId: string; errorCode?: string }
+  | { status: 'duplicate'; messageId: string };
+
+/** Delivers one recorded message through a provider (Twilio, the Direct Line store, a Bot Framework connector). */
+export type Deliver = (message: Message) => Promise<DeliveryResult>;
+
+export interface GatewayDeps {
+  messages: MessageLog;
+  contacts: ContactDirectory;
+  patients: PatientRepository;
+  clock: Clock;
+  quietHours: QuietHours;
+  providers: Partial<Record<MessageChannel, Deliver>>;
+  /** The carrier says the patient opted out (Twilio 21610): also revoke the patient's consent. */
+  onCarrierOptOut?: (channel: MessageChannel, address: string, patientId: string | undefined) => Promise<void>;
+}
+
+/**
+ * The one place that sends anything to a patient, on any channel. It checks opt-out, consent and quiet
+ * hours, records the message under its idempotency key BEFORE calling the provider (so a crash never sends
+ * twice and never sends unrecorded), then records the provider's id and status.
+ */
+export class OutboundGateway {
+  constructor(private readonly deps: GatewayDeps) {}
+
+  async send(request: OutboundRequest, deliver?: Deliver): Promise<SendOutcome> {
+    const now = this.deps.clock.now();
+    const blockedReason = await this.refusal(request, now);
+    const message: Message = {
+      id: request.idempotencyKey,
+      direction: 'outbound',
+      channel: request.channel,
+      address: request.address,
+      patientId: request.patientId,
+      text: request.text,
+      media: request.media ?? [],
+      status: blockedReason ? 'blocked' : 'queued',
+      statusRank: statusRank(blockedReason ? 'blocked' : 'queued'),
+      blockedReason,
+      kind: request.kind,
+      purpose: request.purpose,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (!(await this.deps.messages.insert(message))) return { status: 'duplicate', messageId: message.id };
+    if (blockedReason) return { status: 'blocked', messageId: message.id, reason: blockedReason };
+
+    const provider = deliver ?? this.deps.providers[request.channel];
+    if (!provider) throw new Error(`no provider for channel ${request.channel}`);
+    try {
+      const result = await provider(message);
+      await this.deps.messages.update(message.id, { status: result.status, statusRank: statusRank(result.status), providerId: result.providerId });
+      return { status: result.status as 'sent', messageId: message.id, providerId: result.providerId };
+    } catch (err) {
+      const code = err instanceof DeliveryError ? err.code : undefined;
+      await this.deps.messages.update(message.id, { status: 'failed', statusRank: statusRank('failed'), errorCode: code ?? 'internal' });
+      if (!(err instanceof DeliveryError)) throw new Error(`delivering ${request.channel} message`, { cause: err });
+      if (err.optedOut) await this.recordCarrierOptOut(request);
+      return { status: 'failed', messageId: message.id, errorCode: code };
+    }
+  }
+
+  private async refusal(request: OutboundRequest, now: Date): Promise<BlockedReason | undefined> {
+    const contact = await this.deps.contacts.get(request.channel, request.address);
+    if (contact?.optedOut && request.kind !== 'opt_out_confirmation') return 'opted_out';
+    if (request.kind !== 'proactive') return undefined;
+
+    const patient = request.patientId ? await this.deps.patients.get(request.patientId) : undefined;
+    if (!patient) return 'no_consent';
+    if (!patient.active) return 'inactive_patient';
+    const consent = request.channel === 'botframework' ? undefined : patient.consent[request.channel];
+    if (!consent?.granted || !request.purpose || !consent.purposes.includes(request.purpose)) return 'no_consent';
+    if (inQuietHours(now, patient.timeZone, this.deps.quietHours)) return 'quiet_hours';
+    return undefined;
+  }
+
+  private async recordCarrierOptOut(request: OutboundRequest): Promise<void> {
+    await this.deps.contacts.setOptedOut(request.channel, request.address, true, this.deps.clock.now());
+    await this.deps.onCarrierOptOut?.(request.channel, request.address, request.patientId);
+  }
+}

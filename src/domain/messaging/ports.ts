@@ -1,0 +1,24 @@
+import type { Page, PageRequest } from '../common.js';
+import type { Message, MessageChannel, MessageStatus } from './types.js';
+
+/** The conversation log. Inserts are idempotent by id; status only moves forward. */
+export interface MessageLog {
+  /** Inserts; returns false when a message with this id already exists (a replay or a retry). */
+  insert(message: Message): Promise<boolean>;
+  get(id: string): Promise<Message | undefined>;
+  /** Sets fields on a message; with `status`, only when it ranks above the stored status. */
+  update(id: string, changes: Partial<Pick<Message, 'status' | 'statusRank' | 'providerId' | 'errorCode' | 'patientId'>>): Promise<Message | undefined>;
+  forPatient(patientId: string, page: PageRequest): Promise<Page<Message>>;
+}
+
+/**
+ * A channel address (a phone number, a chat conversation): which patient it belongs to and whether it has
+ * opted out. Keyed by `<channel>:<address>`, so every lookup is by _id.
+ */
+export interface ContactDirectory {
+  get(channel: MessageChannel, address: string): Promise<{ patientId?: string; optedOut: boolean } | undefined>;
+  /** Records an opt-out or opt-in for the address, known patient or not. */
+  setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void>;
+}
+
+export type { MessageStatus };

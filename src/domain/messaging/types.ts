@@ -1,0 +1,72 @@
+import type { Purpose } from '../consent/consent.js';
+
+/** Where a message travels. `botframework` covers Teams and other Azure Bot Service channels. */
+export type MessageChannel = 'sms' | 'webchat' | 'botframework';
+
+/**
+ * Delivery status, one vocabulary for every channel. `simulated`: no SMS provider configured, recorded only.
+ * `blocked`: the gateway refused to send (opted out, no consent, quiet hours) and says why in `blockedReason`.
+ */
+export type MessageStatus =
+  | 'received'
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'undelivered'
+  | 'failed'
+  | 'simulated'
+  | 'blocked';
+
+export type BlockedReason = 'opted_out' | 'no_consent' | 'quiet_hours' | 'inactive_patient';
+
+/** A media attachment (an MMS photo), kept as a reference: the bytes stay with the provider. */
+export interface MediaRef {
+  url: string;
+  contentType: string;
+}
+
+/** One message, either direction, as the conversation log keeps it. */
+export interface Message {
+  /** Inbound: `<channel>:<provider id>`; outbound: the sender's idempotency key. */
+  id: string;
+  direction: 'inbound' | 'outbound';
+  channel: MessageChannel;
+  /** Phone number (sms) or conversation id (webchat, botframework). */
+  address: string;
+  patientId?: string;
+  text: string;
+  media: MediaRef[];
+  status: MessageStatus;
+  /** Position of `status` in the delivery order, so callbacks only move it forward. */
+  statusRank: number;
+  providerId?: string;
+  errorCode?: string;
+  blockedReason?: BlockedReason;
+  kind?: OutboundKind;
+  purpose?: Purpose;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * `reply`: answers a message the patient just sent (consent implied by writing, still never after STOP).
+ * `proactive`: CareLoop starts it (reminders, check-ins): needs consent for the purpose and respects quiet hours.
+ * `opt_out_confirmation`: the single message allowed after STOP.
+ */
+export type OutboundKind = 'reply' | 'proactive' | 'opt_out_confirmation';
+
+/** What a provider answers when asked to deliver. */
+export interface DeliveryResult {
+  providerId?: string;
+  status: MessageStatus;
+}
+
+/** A provider refused the message. `optedOut`: the carrier says the patient sent STOP (Twilio 21610). */
+export class DeliveryError extends Error {
+  constructor(message: string, readonly code: string | undefined, readonly optedOut: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DeliveryError';
+  }
+}
