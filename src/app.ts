@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Storage } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/index.js';
 import { buildServer } from './http/server.js';
@@ -19,12 +20,12 @@ export interface RunningApp {
 }
 
 /** Starts CareLoop: database (embedded unless MONGODB_URI), HTTP server. Paired with `stop()`. */
-export async function startApp(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningApp> {
+export async function startApp(config: Config, logger: Logger, clock: Clock = systemClock, options: { stateStorage?: Storage } = {}): Promise<RunningApp> {
   const db = await openDatabase(config, { clock, onProgress: (message) => logger.info(message) });
   logger.info({ database: db.description }, 'database ready');
   let server: FastifyInstance;
   try {
-    server = await buildServer({ config, logger, db, clock, version: VERSION });
+    server = await buildServer({ config, logger, db, clock, version: VERSION, stateStorage: options.stateStorage });
     await server.listen({ host: config.HOST, port: config.PORT });
   } catch (err) {
     await db.close();

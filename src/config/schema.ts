@@ -39,6 +39,8 @@ export const configSchema = z
     /** Signs web chat tokens and patient links; several instances must share it. */
     WEBCHAT_SECRET: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
     WEBCHAT_LINK_TTL_HOURS: int(1, 24 * 30).default(72),
+    /** Proactive messages wait outside these local hours of the patient; replies are never held. */
+    QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM-HH:MM such as 21:00-08:00').default('21:00-08:00'),
 
     // Twilio
     TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected an Account SID: AC followed by 32 hex characters').optional(),

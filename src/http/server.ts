@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
+import type { Storage } from 'botbuilder';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { ApiKeyService } from '../domain/auth/service.js';
 import { CareTeamService, StaffService } from '../domain/directory.js';
 import { PatientService } from '../domain/patients/service.js';
+import { createConversations, type Conversations } from '../bot/conversations.js';
+import { botFrameworkRoutes } from '../channels/botframework/routes.js';
+import { smsProvider } from '../channels/sms/provider.js';
+import { smsRoutes } from '../channels/sms/routes.js';
+import { TwilioSms } from '../integrations/twilio/client.js';
 import type { Clock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -16,19 +22,29 @@ import { errorHandler } from './errors.js';
 import { buildOpenApi } from './openapi.js';
 import { RouteTable } from './route.js';
 import { adminRoutes } from './routes/admin.js';
+import { conversationRoutes } from './routes/conversations.js';
 import { directoryRoutes } from './routes/directory.js';
 import { patientRoutes } from './routes/patients.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The conversational runtime (tests wait on `conversations.runtime.drain()`). */
+    conversations: Conversations;
+  }
+}
+
 export interface ServerDeps {
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MINUTE' | 'TRUST_PROXY'>;
+  config: Config;
   logger: Logger;
   db: Database;
   clock: Clock;
   version: string;
+  /** Conversation state storage; default MongoDB. The SMS benchmark passes MemoryStorage as its baseline. */
+  stateStorage?: Storage;
 }
 
 /** Builds the HTTP server with every route; the caller listens and closes. */
-export async function buildServer({ config, logger, db, clock, version }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({ config, logger, db, clock, version, stateStorage }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger.child({}, {
       serializers: {
@@ -79,8 +95,37 @@ export async function buildServer({ config, logger, db, clock, version }: Server
     }
   });
 
+  const patients = new PatientService({ patients: repos.patients, consent: repos.consent, careTeams: repos.careTeams, clock });
+  const publicBaseUrl = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  const twilio = config.TWILIO_ACCOUNT_SID
+    ? new TwilioSms({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, from: config.TWILIO_FROM, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, apiBaseUrl: config.TWILIO_API_BASE_URL })
+    : undefined;
+  const conversations = createConversations({
+    db, patients, clock, logger, stateStorage,
+    settings: { clinicName: config.CLINIC_NAME, clinicPhone: config.CLINIC_PHONE, emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE },
+    quietHours: config.QUIET_HOURS,
+    providers: { sms: smsProvider(twilio, publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`) },
+  });
+  app.decorate('conversations', conversations);
+  app.addHook('onClose', () => conversations.runtime.drain());
+  await app.register(async (scope) => {
+    // Twilio posts forms; only these routes accept them.
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    smsRoutes(scope, {
+      authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, runtime: conversations.runtime, messages: repos.messages,
+      onCarrierOptOut: (address, patientId) => conversations.onCarrierOptOut('sms', address, patientId),
+    });
+  });
+
+  botFrameworkRoutes(app, {
+    config, bot: conversations.bot, gateway: conversations.gateway, messages: repos.messages, clock, onTurnError: conversations.onTurnError,
+  });
+
   const routes = new RouteTable(app);
-  patientRoutes(routes, new PatientService({ patients: repos.patients, consent: repos.consent, careTeams: repos.careTeams, clock }));
+  patientRoutes(routes, patients);
+  conversationRoutes(routes, { patients, messages: repos.messages, alerts: repos.alerts });
   directoryRoutes(routes, { careTeams: new CareTeamService(repos.careTeams), staff: new StaffService(repos.staff, repos.careTeams) });
   adminRoutes(routes, { apiKeys: new ApiKeyService(repos.apiKeys, clock), audit: repos.audit });
 

@@ -8,6 +8,7 @@ import { defineModels, type Models } from './models.js';
 import { MongoApiKeyRepository } from './repositories/apikeys.js';
 import { MongoAuditLog } from './repositories/audit.js';
 import { MongoCareTeamRepository, MongoStaffRepository } from './repositories/directory.js';
+import { MongoAlertRepository, MongoCheckinRepository } from './repositories/alerts.js';
 import { MongoContactDirectory } from './repositories/contacts.js';
 import { MongoMessageLog } from './repositories/messages.js';
 import { MongoConsentLog, MongoPatientRepository } from './repositories/patients.js';
@@ -90,6 +91,8 @@ function createRepositories(models: Models) {
   return {
     contacts,
     messages: new MongoMessageLog(models),
+    alerts: new MongoAlertRepository(models),
+    checkins: new MongoCheckinRepository(models),
     patients: new MongoPatientRepository(models, contacts),
     consent: new MongoConsentLog(models),
     careTeams: new MongoCareTeamRepository(models),

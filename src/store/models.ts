@@ -124,10 +124,15 @@ export function defineModels(connection: Connection, clock: Clock) {
     { timestamps, collection: 'messages', versionKey: false },
   );
 
+  // Bot state: a pointer per storage key (the latest version, a hint) and one document per version, so that
+  // exactly one writer can create each version (see src/bot/storage.ts for why).
   const botStateSchema = new Schema(
-    // State as a JSON string: botbuilder keys may hold characters MongoDB forbids in field names.
-    { _id: { type: String, required: true }, data: { type: String, required: true }, eTag: { type: String, required: true } },
+    { _id: { type: String, required: true }, version: { type: Number, required: true } },
     { timestamps: { ...timestamps, createdAt: false }, collection: 'botstate', versionKey: false },
+  );
+  const botStateVersionSchema = new Schema(
+    { _id: { type: String, required: true }, data: { type: String, default: null } },
+    { timestamps: { ...timestamps, updatedAt: false }, collection: 'botstateversions', versionKey: false },
   );
 
   const alertSchema = new Schema(
@@ -167,6 +172,7 @@ export function defineModels(connection: Connection, clock: Clock) {
     Contact: connection.model('Contact', contactSchema),
     Message: connection.model('Message', messageSchema),
     BotState: connection.model('BotState', botStateSchema),
+    BotStateVersion: connection.model('BotStateVersion', botStateVersionSchema),
     Alert: connection.model('Alert', alertSchema),
     Checkin: connection.model('Checkin', checkinSchema),
     ConversationRef: connection.model('ConversationRef', conversationRefSchema),

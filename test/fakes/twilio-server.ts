@@ -27,6 +27,8 @@ export interface FakeTwilio {
   failNext(failure: { code: number; httpStatus?: number; times?: number }): void;
   /** Resolves once at least `count` messages were accepted; rejects after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<FakeMessage[]>;
+  /** Calls `listener` for every message accepted from now on (benchmarks time replies with it); returns an unsubscribe. */
+  onMessage(listener: (message: FakeMessage) => void): () => void;
   /** POSTs a signed status callback for a message to its StatusCallback URL, like Twilio does. */
   postStatus(sid: string, status: SmsStatus | (string & {}), errorCode?: number): Promise<WebhookResponse>;
   /** Realistic fields of an incoming-message webhook (MessageSid, AccountSid, From, To, Body, NumMedia, MediaUrl0 ...). */
@@ -119,6 +121,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
   const requests: FakeRequest[] = [];
   const failures: { code: number; httpStatus: number; left: number }[] = [];
   const waiters = new Set<{ check: () => void; abort: () => void }>();
+  const listeners = new Set<(message: FakeMessage) => void>();
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
 
   const server = http.createServer((request, response) => {
@@ -149,6 +152,10 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     latencyMs: 0,
     failNext({ code, httpStatus, times = 1 }) {
       failures.push({ code: code === 500 ? 20500 : code, httpStatus: httpStatus ?? defaultHttpStatus(code), left: times });
+    },
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     waitForMessages(count, timeoutMs = 5_000) {
       return new Promise<FakeMessage[]>((resolve, reject) => {
@@ -304,6 +311,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     };
     messages.push(message);
     for (const waiter of [...waiters]) waiter.check();
+    for (const listener of [...listeners]) listener(message);
     return { status: 201, json: messageResource(message) };
   }
 

@@ -74,7 +74,9 @@ export class OutboundGateway {
     if (!provider) throw new Error(`no provider for channel ${request.channel}`);
     try {
       const result = await provider(message);
-      await this.deps.messages.update(message.id, { status: result.status, statusRank: statusRank(result.status), providerId: result.providerId });
+      if (result.providerId) await this.deps.messages.update(message.id, { providerId: result.providerId });
+      // Forward-only: a status callback may already have moved the message further.
+      if (statusRank(result.status) > message.statusRank) await this.deps.messages.update(message.id, { status: result.status, statusRank: statusRank(result.status) });
       return { status: result.status as 'sent', messageId: message.id, providerId: result.providerId };
     } catch (err) {
       const code = err instanceof DeliveryError ? err.code : undefined;

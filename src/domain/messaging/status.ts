@@ -1,9 +1,10 @@
 import type { MessageStatus } from './types.js';
 
 /**
- * Delivery order. A status may only replace one of lower rank, so a late or repeated callback never moves a
- * message backwards. The outcomes (delivered, undelivered, failed) share a rank: the first one reported
- * stands. `read` follows `delivered` (channels that report it).
+ * Delivery order, strictly increasing, no ties. A status only replaces one of lower rank, so a late or
+ * repeated callback never moves a message backwards, and the end state does not depend on arrival order.
+ * Outcomes outrank every in-flight state; among outcomes, proof of delivery wins (a carrier may report
+ * `undelivered` and later `delivered`; `failed` is decided before any carrier), and `read` implies delivered.
  */
 const RANK: Record<MessageStatus, number> = {
   received: 0,
@@ -12,10 +13,10 @@ const RANK: Record<MessageStatus, number> = {
   sending: 2,
   sent: 3,
   simulated: 3,
-  delivered: 4,
-  undelivered: 4,
   failed: 4,
-  read: 5,
+  undelivered: 5,
+  delivered: 6,
+  read: 7,
 };
 
 export const statusRank = (status: MessageStatus): number => RANK[status];

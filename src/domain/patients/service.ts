@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
 import { requireActiveCareTeam, type CareTeamRepository } from '../careteams/careteams.js';
 import type { Actor, Page } from '../common.js';
-import { applyConsent, type ConsentRecord } from '../consent/consent.js';
+import { applyConsent, type Channel, type ConsentRecord } from '../consent/consent.js';
 import type { ConsentLog, Patient, PatientRepository } from './ports.js';
 import type { PatientCreate, PatientListQuery, PatientUpdate, PatientView } from './schema.js';
 
@@ -42,6 +42,17 @@ export class PatientService {
   list(query: PatientListQuery): Promise<Page<Patient>> {
     const { limit, cursor, ...filter } = query;
     return this.deps.patients.list(filter, { limit, cursor });
+  }
+
+  /**
+   * Grants or revokes one channel for every purpose on the patient's own word (STOP / START by SMS, a carrier
+   * opt-out), recording the source.
+   */
+  async recordChannelConsent(id: string, channel: Channel, granted: boolean, source: string): Promise<void> {
+    const current = await this.get(id);
+    const { consent, records } = applyConsent(id, current.consent, { [channel]: granted }, this.deps.clock.now(), source);
+    await this.deps.patients.update(id, { consent });
+    await this.deps.consent.append(records);
   }
 
   async setActive(id: string, active: boolean): Promise<Patient> {

@@ -1,0 +1,18 @@
+import type { TurnContext } from 'botbuilder';
+import type { TurnIdentity } from '../src/domain/safety/service.js';
+
+/** Where a channel puts who is writing, for the dialogs and the outbound adapter of this turn. */
+export const TURN_IDENTITY = Symbol('careloop.turnIdentity');
+
+/** The identity of this turn; every channel sets it before the bot runs. */
+export function identityOf(context: TurnContext): TurnIdentity {
+  const identity = context.turnState.get(TURN_IDENTITY) as TurnIdentity | undefined;
+  if (!identity) throw new Error('turn has no identity: the channel must set TURN_IDENTITY');
+  return identity;
+}
+
+/** Marks an outbound activity as the one message allowed after STOP. */
+export const OPT_OUT_CONFIRMATION = { careloop: { kind: 'opt_out_confirmation' } } as const;
+
+export const isOptOutConfirmation = (channelData: unknown): boolean =>
+  (channelData as { careloop?: { kind?: string } } | undefined)?.careloop?.kind === 'opt_out_confirmation';

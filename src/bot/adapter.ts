@@ -1,0 +1,71 @@
+import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import { identityOf, isOptOutConfirmation, TURN_IDENTITY } from '../../dialogs/identity.js';
+import type { Purpose } from '../domain/consent/consent.js';
+import type { OutboundGateway } from '../domain/messaging/gateway.js';
+import type { MessageChannel, OutboundKind } from '../domain/messaging/types.js';
+import type { TurnIdentity } from '../domain/safety/service.js';
+
+const OUTBOUND = Symbol('careloop.outbound');
+
+/** How this turn's outgoing messages are keyed and classed. */
+export interface OutboundContext {
+  /** Replies are keyed `<prefix>:<n>`: re-running a turn (after an eTag conflict) sends nothing twice. */
+  idempotencyPrefix: string;
+  kind: 'reply' | 'proactive';
+  purpose?: Purpose;
+  count: number;
+}
+
+/**
+ * A botbuilder adapter for the channels CareLoop serves itself (SMS, web chat): it runs turns for activities
+ * the channel hands it, and sends every reply through the outbound gateway, never straight to a provider.
+ */
+export class GatewayAdapter extends BotAdapter {
+  constructor(private readonly channel: MessageChannel, private readonly gateway: OutboundGateway) {
+    super();
+  }
+
+  /** Runs one turn for an inbound (or proactive) activity. */
+  async runTurn(activity: Partial<Activity>, identity: TurnIdentity, outbound: Omit<OutboundContext, 'count'>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const context = new TurnContext(this, activity);
+    context.turnState.set(TURN_IDENTITY, identity);
+    context.turnState.set(OUTBOUND, { ...outbound, count: 0 });
+    await this.runMiddleware(context, logic);
+  }
+
+  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const identity = identityOf(context);
+    const outbound = context.turnState.get(OUTBOUND) as OutboundContext;
+    const responses: ResourceResponse[] = [];
+    for (const activity of activities) {
+      if (activity.type !== ActivityTypes.Message || !activity.text) {
+        responses.push({ id: '' }); // typing and other non-message activities are not sent on these channels
+        continue;
+      }
+      const kind: OutboundKind = isOptOutConfirmation(activity.channelData) ? 'opt_out_confirmation' : outbound.kind;
+      const result = await this.gateway.send({
+        channel: this.channel,
+        address: identity.address,
+        patientId: identity.patient?.id,
+        text: activity.text,
+        idempotencyKey: `${outbound.idempotencyPrefix}:${outbound.count++}`,
+        kind,
+        purpose: outbound.purpose,
+      });
+      responses.push({ id: result.messageId });
+    }
+    return responses;
+  }
+
+  async updateActivity(): Promise<void> {
+    throw new Error(`${this.channel} messages cannot be edited once sent`);
+  }
+
+  async deleteActivity(): Promise<void> {
+    throw new Error(`${this.channel} messages cannot be deleted once sent`);
+  }
+
+  async continueConversation(_reference: Partial<ConversationReference>, _logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    throw new Error('use ProactiveMessenger, which knows the patient and the purpose');
+  }
+}

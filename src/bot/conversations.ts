@@ -1,0 +1,62 @@
+import { ConversationState, type Storage } from 'botbuilder';
+import { CheckinService } from '../domain/checkins/checkins.js';
+import { OutboundGateway, type Deliver } from '../domain/messaging/gateway.js';
+import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
+import type { MessageChannel } from '../domain/messaging/types.js';
+import type { PatientService } from '../domain/patients/service.js';
+import { SafetyService, type SafetySettings } from '../domain/safety/service.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Database } from '../store/database.js';
+import { MainDialog } from '../../dialogs/main-dialog.js';
+import { GatewayAdapter } from './adapter.js';
+import { CareLoopBot } from './bot.js';
+import { turnErrorHandler } from './errors.js';
+import { ProactiveMessenger } from './proactive.js';
+import { ConversationRuntime } from './runtime.js';
+import { MongoStorage } from './storage.js';
+
+export interface ConversationDeps {
+  db: Database;
+  patients: PatientService;
+  clock: Clock;
+  logger: Logger;
+  settings: SafetySettings;
+  quietHours: string;
+  /** Conversation state; MongoDB unless given (the benchmark's MemoryStorage baseline). */
+  stateStorage?: Storage;
+  /** How each channel delivers; the gateway calls them after its checks. */
+  providers: Partial<Record<MessageChannel, Deliver>>;
+}
+
+/** Everything conversational, wired once: state storage, safety, dialogs, bot, gateway, adapters, runtime. */
+export function createConversations(deps: ConversationDeps) {
+  const repos = deps.db.repositories;
+  const quietHours = parseQuietHours(deps.quietHours);
+  if (!quietHours) throw new Error(`QUIET_HOURS "${deps.quietHours}" is not HH:MM-HH:MM`);
+
+  const onCarrierOptOut = async (channel: MessageChannel, address: string, patientId: string | undefined) => {
+    await repos.contacts.setOptedOut(channel, address, true, deps.clock.now());
+    if (patientId && channel !== 'botframework') await deps.patients.recordChannelConsent(patientId, channel, false, `${channel}:carrier`);
+  };
+  const gateway = new OutboundGateway({
+    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours,
+    providers: deps.providers, onCarrierOptOut,
+  });
+
+  const conversationState = new ConversationState(deps.stateStorage ?? new MongoStorage(deps.db.models));
+  const safety = new SafetyService({ contacts: repos.contacts, patients: deps.patients, alerts: repos.alerts, clock: deps.clock, settings: deps.settings });
+  const checkins = new CheckinService({ checkins: repos.checkins, alerts: repos.alerts, clock: deps.clock });
+  const dialog = new MainDialog(safety, checkins, deps.settings);
+  const bot = new CareLoopBot(conversationState, dialog);
+
+  const onTurnError = turnErrorHandler(conversationState, deps.logger, deps.settings.emergencyNumber);
+  const adapters = { sms: new GatewayAdapter('sms', gateway), webchat: new GatewayAdapter('webchat', gateway) };
+  for (const adapter of Object.values(adapters)) adapter.onTurnError = onTurnError;
+
+  const proactive = new ProactiveMessenger({ models: deps.db.models, patients: repos.patients, messages: repos.messages, adapters });
+  const runtime = new ConversationRuntime({ messages: repos.messages, patients: repos.patients, bot, adapters, proactive, clock: deps.clock, logger: deps.logger });
+  return { gateway, runtime, bot, proactive, onTurnError, onCarrierOptOut };
+}
+
+export type Conversations = ReturnType<typeof createConversations>;

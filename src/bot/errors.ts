@@ -1,0 +1,20 @@
+import type { ConversationState, TurnContext } from 'botbuilder';
+import type { Logger } from '../lib/logger.js';
+import { ETagConflictError } from './storage.js';
+
+/**
+ * onTurnError: logs without PHI (no text, no address), tells the patient something safe, including how to
+ * get emergency help, and resets the broken conversation so the next message starts clean. An eTag conflict
+ * is not a failure of the turn: it goes back to the runtime, which runs the turn again.
+ */
+export function turnErrorHandler(conversationState: ConversationState, logger: Logger, emergencyNumber: string) {
+  return async (context: TurnContext, error: Error): Promise<void> => {
+    if (error instanceof ETagConflictError) throw error;
+    logger.error({ err: error, channel: context.activity.channelId }, 'bot turn failed');
+    try {
+      await context.sendActivity(`Sorry, something went wrong on our side. Please try again in a few minutes. In an emergency call ${emergencyNumber}.`);
+    } finally {
+      await conversationState.delete(context);
+    }
+  };
+}

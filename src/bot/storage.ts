@@ -1,0 +1,98 @@
+import type { Storage, StoreItems } from 'botbuilder';
+import type { Models } from '../store/models.js';
+import { isDuplicateKey } from '../store/duplicate.js';
+
+/** A write lost a race: someone changed the item since it was read. The turn must be re-run, not saved. */
+export class ETagConflictError extends Error {
+  constructor(readonly key: string) {
+    super('state changed since it was read (eTag mismatch)');
+    this.name = 'ETagConflictError';
+  }
+}
+
+const versionId = (key: string, version: number) => `${key}#${version}`;
+const KEEP_VERSIONS = 2;
+const MAX_READ_RESTARTS = 5;
+
+interface VersionDoc {
+  _id: string;
+  data: string | null;
+}
+
+/**
+ * botbuilder Storage on MongoDB with optimistic concurrency that holds on FerretDB too, where a conditional
+ * update is not atomic (two `{ _id, eTag }` updates racing both report success; measured). Every write
+ * therefore INSERTS a new version `<key>#<n>`: the unique _id lets exactly one writer create version n+1, so
+ * a second writer holding the same eTag (n) gets a duplicate key, i.e. a detected conflict, never a silent
+ * loss. A small pointer document `<key>` remembers the latest version as a hint (it may lag; readers step
+ * forward from it); versions older than the last two are deleted. State is kept as a JSON string, since
+ * botbuilder keys may hold `$` and `.`. Every operation is an _id lookup or an insert.
+ */
+export class MongoStorage implements Storage {
+  constructor(private readonly models: Models) {}
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const items: StoreItems = {};
+    await Promise.all(
+      keys.map(async (key) => {
+        const latest = await this.latest(key);
+        if (latest?.data) items[key] = { ...(JSON.parse(latest.data) as object), eTag: String(latest.version) };
+      }),
+    );
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    await Promise.all(
+      Object.entries(changes).map(async ([key, item]) => {
+        const { eTag, ...state } = item as Record<string, unknown> & { eTag?: string };
+        await this.writeVersion(key, JSON.stringify(state), eTag);
+      }),
+    );
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    // A tombstone version: reads see nothing, and a write holding an older eTag still conflicts.
+    await Promise.all(keys.map((key) => this.writeVersion(key, null, undefined)));
+  }
+
+  private async writeVersion(key: string, data: string | null, eTag: string | undefined): Promise<void> {
+    const unconditional = eTag === undefined || eTag === '*';
+    for (;;) {
+      const base = unconditional ? ((await this.latest(key))?.version ?? 0) : Number(eTag);
+      if (!Number.isInteger(base) || base < 0) throw new ETagConflictError(key);
+      try {
+        await this.models.BotStateVersion.create({ _id: versionId(key, base + 1), data });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw new Error('writing bot state', { cause: err });
+        if (unconditional) continue; // last writer wins: step past whoever got there first
+        throw new ETagConflictError(key);
+      }
+      await this.afterWrite(key, base + 1);
+      return;
+    }
+  }
+
+  private async afterWrite(key: string, version: number): Promise<void> {
+    await this.models.BotState.updateOne({ _id: key }, { $max: { version } }, { upsert: true });
+    if (version > KEEP_VERSIONS) await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version - KEEP_VERSIONS) });
+  }
+
+  /** The newest version: from the hint, step forward until a version is missing. */
+  private async latest(key: string): Promise<{ version: number; data: string | null } | undefined> {
+    for (let attempt = 0; attempt < MAX_READ_RESTARTS; attempt++) {
+      const hint = ((await this.models.BotState.findById(key).lean()) as { version?: number } | null)?.version ?? 0;
+      let version = hint;
+      let doc = hint > 0 ? ((await this.models.BotStateVersion.findById(versionId(key, hint)).lean()) as VersionDoc | null) : null;
+      if (hint > 0 && !doc) continue; // pruned under us: the hint has moved on since, read it again
+      for (;;) {
+        const next = (await this.models.BotStateVersion.findById(versionId(key, version + 1)).lean()) as VersionDoc | null;
+        if (!next) break;
+        doc = next;
+        version += 1;
+      }
+      return doc ? { version, data: doc.data } : undefined;
+    }
+    throw new Error('bot state kept changing while being read');
+  }
+}

@@ -1,0 +1,53 @@
+import { alertId, type Alert, type AlertRepository, type NewAlert } from '../../domain/alerts/alerts.js';
+import type { Checkin, CheckinRepository } from '../../domain/checkins/checkins.js';
+import type { Page, PageRequest } from '../../domain/common.js';
+import { isDuplicateKey } from '../duplicate.js';
+import { trusted, type Models } from '../models.js';
+
+type AlertDoc = Omit<Alert, 'id'> & { _id: string };
+const toAlert = ({ _id, ...rest }: AlertDoc): Alert => ({ id: _id, ...rest });
+
+/** Alerts, each inserted once under a deterministic id (kind + message). */
+export class MongoAlertRepository implements AlertRepository {
+  constructor(private readonly models: Models) {}
+
+  async raise(alert: NewAlert): Promise<boolean> {
+    try {
+      await this.models.Alert.create({ _id: alertId(alert.kind, alert.messageId), ...alert, status: 'open' });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw new Error('raising an alert', { cause: err });
+    }
+  }
+
+  /** Newest first; the cursor is the createdAt of the last alert seen. */
+  async list(filter: { status?: 'open' | 'acknowledged'; patientId?: string }, page: PageRequest): Promise<Page<Alert>> {
+    const query: Record<string, unknown> = {};
+    if (filter.status) query.status = filter.status;
+    if (filter.patientId) query.patientId = filter.patientId;
+    if (page.cursor) query.createdAt = trusted({ $lt: new Date(page.cursor) });
+    const docs = (await this.models.Alert.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit + 1).lean()) as unknown as AlertDoc[];
+    const items = docs.slice(0, page.limit).map(toAlert);
+    return { items, nextCursor: docs.length > page.limit ? items.at(-1)!.createdAt.toISOString() : null };
+  }
+
+  async acknowledge(id: string): Promise<Alert | undefined> {
+    const doc = await this.models.Alert.findByIdAndUpdate(id, { $set: { status: 'acknowledged' } }, { returnDocument: 'after' }).lean();
+    return doc ? toAlert(doc as unknown as AlertDoc) : undefined;
+  }
+}
+
+export class MongoCheckinRepository implements CheckinRepository {
+  constructor(private readonly models: Models) {}
+
+  async record(checkin: Checkin): Promise<boolean> {
+    try {
+      await this.models.Checkin.create(checkin);
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw new Error('recording a check-in', { cause: err });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OutboundGateway, type OutboundRequest } from '../../src/domain/messaging/gateway.js';
+import { DeliveryError, type Message } from '../../src/domain/messaging/types.js';
+import { PatientService } from '../../src/domain/patients/service.js';
+import { fixedClock } from '../../src/lib/clock.js';
+import type { Database } from '../../src/store/database.js';
+import { openTestDatabase } from '../helpers/db.js';
+
+// 2026-03-10 15:00 UTC = 11:00 in New York: outside quiet hours; 03:00 UTC = 23:00 the day before in New York.
+const clock = fixedClock(new Date('2026-03-10T15:00:00Z'));
+let db: Database;
+let gateway: OutboundGateway;
+const delivered: Message[] = [];
+let patientId: string;
+let educationOnlyId: string;
+let refusedId: string;
+
+beforeAll(async () => {
+  ({ db } = await openTestDatabase({ clock }));
+  const repos = db.repositories;
+  const patients = new PatientService({ patients: repos.patients, consent: repos.consent, careTeams: repos.careTeams, clock });
+  gateway = new OutboundGateway({
+    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock, quietHours: { start: '21:00', end: '08:00' },
+    providers: {
+      sms: async (message) => {
+        if (message.address === '+15557770009') throw new DeliveryError('refused (21610)', '21610', true);
+        delivered.push(message);
+        return { providerId: `SM${delivered.length}`, status: 'queued' };
+      },
+    },
+    onCarrierOptOut: (channel, address, id) => (id && channel === 'sms' ? patients.recordChannelConsent(id, channel, false, 'sms:carrier') : Promise.resolve()),
+  });
+  const team = await repos.careTeams.create({ name: 'Team', timeZone: 'America/New_York' });
+  const actor = { keyId: 'test', role: 'admin' };
+  const base = { timeZone: 'America/New_York', language: 'en', dateOfBirth: '1960-01-01', careTeamId: team.id };
+  patientId = (await patients.create({ ...base, name: 'A', phone: '+15557770001', consent: { sms: true } }, actor)).id;
+  educationOnlyId = (await patients.create({ ...base, name: 'B', phone: '+15557770002', consent: { sms: { granted: true, purposes: ['education'] } } }, actor)).id;
+  refusedId = (await patients.create({ ...base, name: 'C', phone: '+15557770009', consent: { sms: true } }, actor)).id;
+});
+
+const reminder = (overrides: Partial<OutboundRequest>): OutboundRequest => ({
+  channel: 'sms', address: '+15557770001', patientId, text: 'Time for your 3 pm medicine. Reply TAKEN, SKIP or SNOOZE 30.',
+  idempotencyKey: `job:reminder:${Math.random()}`, kind: 'proactive', purpose: 'medication_reminders', ...overrides,
+});
+
+describe('outbound gateway', () => {
+  it('records before it delivers, and sends one idempotency key once', async () => {
+    const request = reminder({ idempotencyKey: 'job:reminder:once' });
+    const first = await gateway.send(request);
+    expect(first).toMatchObject({ status: 'queued', providerId: expect.stringMatching(/^SM/) });
+    expect(await gateway.send(request)).toEqual({ status: 'duplicate', messageId: 'job:reminder:once' });
+    expect(delivered.filter((m) => m.id === 'job:reminder:once')).toHaveLength(1);
+    expect(await db.repositories.messages.get('job:reminder:once')).toMatchObject({ status: 'queued', providerId: first.status === 'queued' ? first.providerId : '' });
+  });
+
+  it('blocks a proactive message without consent for its purpose, and records why', async () => {
+    const outcome = await gateway.send(reminder({ address: '+15557770002', patientId: educationOnlyId }));
+    expect(outcome).toMatchObject({ status: 'blocked', reason: 'no_consent' });
+    expect((await db.repositories.messages.get(outcome.messageId))?.status).toBe('blocked');
+    expect(await gateway.send(reminder({ address: '+15557770002', patientId: educationOnlyId, purpose: 'education' }))).toMatchObject({ status: 'queued' });
+    expect(await gateway.send(reminder({ patientId: undefined }))).toMatchObject({ status: 'blocked', reason: 'no_consent' });
+  });
+
+  it('holds proactive messages in the patient\'s quiet hours but never replies', async () => {
+    clock.advance(12 * 3600_000); // 03:00 UTC: 23:00 in New York
+    try {
+      expect(await gateway.send(reminder({}))).toMatchObject({ status: 'blocked', reason: 'quiet_hours' });
+      expect(await gateway.send(reminder({ kind: 'reply', idempotencyKey: 'reply:x:0' }))).toMatchObject({ status: 'queued' });
+    } finally {
+      clock.advance(-12 * 3600_000);
+    }
+  });
+
+  it('sends nothing after an opt-out but the one confirmation', async () => {
+    await db.repositories.contacts.setOptedOut('sms', '+15557770001', true, clock.now());
+    try {
+      expect(await gateway.send(reminder({}))).toMatchObject({ status: 'blocked', reason: 'opted_out' });
+      expect(await gateway.send(reminder({ kind: 'reply', idempotencyKey: 'reply:y:0' }))).toMatchObject({ status: 'blocked', reason: 'opted_out' });
+      expect(await gateway.send(reminder({ kind: 'opt_out_confirmation', idempotencyKey: 'reply:y:1' }))).toMatchObject({ status: 'queued' });
+    } finally {
+      await db.repositories.contacts.setOptedOut('sms', '+15557770001', false, clock.now());
+    }
+  });
+
+  it('turns a carrier opt-out (21610) into an opt-out and revoked consent', async () => {
+    const outcome = await gateway.send(reminder({ address: '+15557770009', patientId: refusedId, kind: 'reply' }));
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: '21610' });
+    expect(await db.repositories.contacts.get('sms', '+15557770009')).toMatchObject({ optedOut: true });
+    expect((await db.repositories.patients.get(refusedId))?.consent.sms).toMatchObject({ granted: false, source: 'sms:carrier' });
+  });
+});
