@@ -34,6 +34,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (present.MICROSOFT_APP_ID && !present.MICROSOFT_APP_PASSWORD && present.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
     problems.push('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID');
   }
+  if (present.NODE_ENV === 'production' && !present.WEBCHAT_SECRET) problems.push('WEBCHAT_SECRET: required in production (chat tokens and links must survive restarts)');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { Storage } from 'botbuilder';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -10,6 +10,9 @@ import { createConversations, type Conversations } from '../bot/conversations.js
 import { botFrameworkRoutes } from '../channels/botframework/routes.js';
 import { smsProvider } from '../channels/sms/provider.js';
 import { smsRoutes } from '../channels/sms/routes.js';
+import { registerDirectLine } from '../channels/webchat/directline.js';
+import { appendBotActivity } from '../channels/webchat/types.js';
+import { MongoDirectLineStore } from '../store/repositories/directline.js';
 import { TwilioSms } from '../integrations/twilio/client.js';
 import type { Clock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
@@ -100,11 +103,17 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
   const twilio = config.TWILIO_ACCOUNT_SID
     ? new TwilioSms({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, from: config.TWILIO_FROM, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, apiBaseUrl: config.TWILIO_API_BASE_URL })
     : undefined;
+  const webchatStore = new MongoDirectLineStore(db.connection, clock);
+  const webchatSecret = config.WEBCHAT_SECRET ?? randomBytes(32).toString('base64url');
+  if (!config.WEBCHAT_SECRET) logger.warn('WEBCHAT_SECRET is not set: using a random one; chat links and tokens stop working at restart');
   const conversations = createConversations({
     db, patients, clock, logger, stateStorage,
     settings: { clinicName: config.CLINIC_NAME, clinicPhone: config.CLINIC_PHONE, emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE },
     quietHours: config.QUIET_HOURS,
-    providers: { sms: smsProvider(twilio, publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`) },
+    providers: {
+      sms: smsProvider(twilio, publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`),
+      webchat: async (message) => ({ providerId: (await appendBotActivity(webchatStore, message.address, { text: message.text })).id, status: 'sent' }),
+    },
   });
   app.decorate('conversations', conversations);
   app.addHook('onClose', () => conversations.runtime.drain());
@@ -119,6 +128,16 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
     });
   });
 
+  await registerDirectLine(app, {
+    store: webchatStore, secret: webchatSecret, clock, logger, clinicName: config.CLINIC_NAME, emergencyNumber: config.EMERGENCY_NUMBER,
+    onUserActivity: async (conversationId, activity, identity) => {
+      if (activity.type !== 'message') return;
+      const recorded = await conversations.runtime.record({
+        channel: 'webchat', address: conversationId, providerMessageId: activity.id, text: activity.text ?? '', media: [], linkedPatientId: identity.patientId,
+      });
+      if (recorded) await conversations.runtime.process(recorded);
+    },
+  });
   botFrameworkRoutes(app, {
     config, bot: conversations.bot, gateway: conversations.gateway, messages: repos.messages, clock, onTurnError: conversations.onTurnError,
   });

@@ -97,11 +97,17 @@ export function defineModels(connection: Connection, clock: Clock) {
       _id: { type: String, required: true }, // `<channel>:<address>`: every lookup is by _id
       channel: { type: String, required: true },
       address: { type: String, required: true },
-      patientId: String,
       optedOut: { type: Boolean, required: true, default: false },
       optedOutAt: Date,
     },
     { timestamps: { ...timestamps, createdAt: false }, collection: 'contacts', versionKey: false },
+  );
+
+  // An active patient's hold on an address, one document per address: created by insert (the unique _id
+  // decides between two concurrent enrollments), deleted on release.
+  const addressClaimSchema = new Schema(
+    { _id: { type: String, required: true }, patientId: { type: String, required: true } },
+    { timestamps: { ...timestamps, updatedAt: false }, collection: 'addressclaims', versionKey: false },
   );
 
   const messageSchema = new Schema(
@@ -170,6 +176,7 @@ export function defineModels(connection: Connection, clock: Clock) {
 
   return {
     Contact: connection.model('Contact', contactSchema),
+    AddressClaim: connection.model('AddressClaim', addressClaimSchema),
     Message: connection.model('Message', messageSchema),
     BotState: connection.model('BotState', botStateSchema),
     BotStateVersion: connection.model('BotStateVersion', botStateVersionSchema),

@@ -19,6 +19,14 @@ export interface BotFrameworkDeps {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const REPLY_COUNT = Symbol('careloop.replyCount');
+
+/** Replies of one turn are numbered across every send, so each gets its own idempotency key. */
+function nextReplyNumber(context: TurnContext): number {
+  const n = (context.turnState.get(REPLY_COUNT) as number | undefined) ?? 0;
+  context.turnState.set(REPLY_COUNT, n + 1);
+  return n;
+}
 
 /**
  * POST /api/messages: Bot Framework channel traffic (Teams and others via Azure Bot Service, or the Emulator)
@@ -39,19 +47,19 @@ export function botFrameworkRoutes(app: FastifyInstance, deps: BotFrameworkDeps)
   adapter.use(async (context, next) => {
     context.onSendActivities(async (ctx, activities, send) => {
       const messageId = `botframework:${ctx.activity.id}`;
-      let n = 0;
       for (const activity of [...activities]) {
         if (activity.type !== ActivityTypes.Message) continue;
         const outcome = await deps.gateway.send(
           {
-            channel: 'botframework', address: ctx.activity.conversation.id, text: activity.text ?? '', idempotencyKey: `reply:${messageId}:${n++}`,
+            channel: 'botframework', address: ctx.activity.conversation.id, text: activity.text ?? '', idempotencyKey: `reply:${messageId}:${nextReplyNumber(ctx)}`,
             kind: isOptOutConfirmation(activity.channelData) ? 'opt_out_confirmation' : 'reply',
           },
           async () => ({ status: 'sent' }), // the connector sends it right after this hook
         );
         if (outcome.status === 'blocked' || outcome.status === 'duplicate') activities.splice(activities.indexOf(activity), 1);
       }
-      return send();
+      // Nothing left to send (all blocked or already sent): the connector refuses an empty batch.
+      return activities.length > 0 ? send() : [];
     });
     await next();
   });

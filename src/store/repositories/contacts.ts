@@ -7,16 +7,20 @@ import type { Models } from '../models.js';
 const contactId = (channel: MessageChannel, address: string) => `${channel}:${address}`;
 
 /**
- * Channel addresses: who a phone number belongs to, and whether it opted out. One document per address,
- * found by _id, so the inbound SMS path never scans. It also keeps a phone number unique among active
- * patients (a claim), which a partial unique index would do on MongoDB but FerretDB lacks.
+ * Channel addresses: which active patient holds one (a claim), and whether it opted out (a contact). Both are
+ * found by _id, so the inbound SMS path never scans. A claim is created by insert, never by a conditional
+ * update: on FerretDB a conditional update is not atomic, while a unique _id is, so two enrollments racing
+ * for one number cannot both win. This keeps numbers unique among active patients, which a partial unique
+ * index would do on MongoDB.
  */
 export class MongoContactDirectory implements ContactDirectory {
   constructor(private readonly models: Models) {}
 
   async get(channel: MessageChannel, address: string): Promise<{ patientId?: string; optedOut: boolean } | undefined> {
-    const doc = await this.models.Contact.findById(contactId(channel, address)).lean();
-    return doc ? { patientId: doc.patientId ?? undefined, optedOut: doc.optedOut } : undefined;
+    const id = contactId(channel, address);
+    const [contact, claim] = await Promise.all([this.models.Contact.findById(id).lean(), this.models.AddressClaim.findById(id).lean()]);
+    if (!contact && !claim) return undefined;
+    return { patientId: claim?.patientId, optedOut: contact?.optedOut ?? false };
   }
 
   async setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void> {
@@ -27,25 +31,20 @@ export class MongoContactDirectory implements ContactDirectory {
     );
   }
 
-  /** Gives the address to the patient; 409 when an active patient already holds it. */
+  /** Gives the address to the patient; 409 when another active patient holds it. */
   async claim(channel: MessageChannel, address: string, patientId: string): Promise<void> {
     const _id = contactId(channel, address);
     try {
-      const result = await this.models.Contact.updateOne(
-        { _id, patientId: null },
-        { $set: { patientId }, $setOnInsert: { channel, address, optedOut: false } },
-        { upsert: true },
-      );
-      if (result.matchedCount + result.upsertedCount === 1) return;
+      await this.models.AddressClaim.create({ _id, patientId });
     } catch (err) {
       if (!isDuplicateKey(err)) throw new Error('claiming a contact address', { cause: err });
+      const holder = await this.models.AddressClaim.findById(_id).lean();
+      if (holder?.patientId !== patientId) throw new AppError('conflict', 'an active patient already has this phone number');
     }
-    const holder = await this.models.Contact.findById(_id).lean();
-    if (holder?.patientId !== patientId) throw new AppError('conflict', 'an active patient already has this phone number');
   }
 
   /** Frees the address if this patient holds it (deactivation, a changed number). */
   async release(channel: MessageChannel, address: string, patientId: string): Promise<void> {
-    await this.models.Contact.updateOne({ _id: contactId(channel, address), patientId }, { $unset: { patientId: 1 } });
+    await this.models.AddressClaim.deleteOne({ _id: contactId(channel, address), patientId });
   }
 }
