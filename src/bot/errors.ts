@@ -11,10 +11,11 @@ export function turnErrorHandler(conversationState: ConversationState, logger: L
   return async (context: TurnContext, error: Error): Promise<void> => {
     if (error instanceof ETagConflictError) throw error;
     logger.error({ err: error, channel: context.activity.channelId }, 'bot turn failed');
+    if (!context.activity.channelId || !context.activity.conversation) return; // not a turn we can answer
     try {
       await context.sendActivity(`Sorry, something went wrong on our side. Please try again in a few minutes. In an emergency call ${emergencyNumber}.`);
     } finally {
-      await conversationState.delete(context);
+      await conversationState.delete(context).catch((err: unknown) => logger.error({ err }, 'could not reset the conversation after a failed turn'));
     }
   };
 }

@@ -11,12 +11,17 @@ export class ETagConflictError extends Error {
 }
 
 const versionId = (key: string, version: number) => `${key}#${version}`;
-const KEEP_VERSIONS = 2;
+/** Versions older than the last two lose their state but keep their _id, so nobody can write them again. */
+const KEEP_STATE = 2;
+/** Far older versions are deleted: an eTag this stale cannot come from a turn still running. */
+const KEEP_IDS = 50;
 const MAX_READ_RESTARTS = 5;
 
 interface VersionDoc {
   _id: string;
   data: string | null;
+  /** Kept only to hold its _id; its state is gone. */
+  emptied?: boolean;
 }
 
 /**
@@ -25,8 +30,9 @@ interface VersionDoc {
  * therefore INSERTS a new version `<key>#<n>`: the unique _id lets exactly one writer create version n+1, so
  * a second writer holding the same eTag (n) gets a duplicate key, i.e. a detected conflict, never a silent
  * loss. A small pointer document `<key>` remembers the latest version as a hint (it may lag; readers step
- * forward from it); versions older than the last two are deleted. State is kept as a JSON string, since
- * botbuilder keys may hold `$` and `.`. Every operation is an _id lookup or an insert.
+ * forward from it). Old versions are emptied but keep their _id (a deleted one could be inserted again by a
+ * stale writer, which would lose a write silently), and only very old ones are deleted. State is kept as a
+ * JSON string, since botbuilder keys may hold `$` and `.`. Every operation is by _id or an insert.
  */
 export class MongoStorage implements Storage {
   constructor(private readonly models: Models) {}
@@ -61,21 +67,41 @@ export class MongoStorage implements Storage {
     for (;;) {
       const base = unconditional ? ((await this.latest(key))?.version ?? 0) : Number(eTag);
       if (!Number.isInteger(base) || base < 0) throw new ETagConflictError(key);
-      try {
-        await this.models.BotStateVersion.create({ _id: versionId(key, base + 1), data });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw new Error('writing bot state', { cause: err });
-        if (unconditional) continue; // last writer wins: step past whoever got there first
-        throw new ETagConflictError(key);
+      const created = await this.insertVersion(key, base + 1, data);
+      if (created) {
+        await this.afterWrite(key, base + 1);
+        return;
       }
-      await this.afterWrite(key, base + 1);
-      return;
+      if (!unconditional) throw new ETagConflictError(key);
+      // Unconditional: last writer wins, so step past whoever got there first.
     }
   }
 
+  /** True when this writer created the version; false when it exists or existed (a conflict). */
+  private async insertVersion(key: string, version: number, data: string | null): Promise<boolean> {
+    try {
+      await this.models.BotStateVersion.create({ _id: versionId(key, version), data });
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw new Error('writing bot state', { cause: err });
+    }
+    // A version older than the hint was deleted long ago and just re-created by a very stale writer.
+    const hint = ((await this.models.BotState.findById(key).lean()) as { version?: number } | null)?.version ?? 0;
+    if (hint < version) return true;
+    await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version) });
+    return false;
+  }
+
   private async afterWrite(key: string, version: number): Promise<void> {
-    await this.models.BotState.updateOne({ _id: key }, { $max: { version } }, { upsert: true });
-    if (version > KEEP_VERSIONS) await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version - KEEP_VERSIONS) });
+    try {
+      await this.models.BotState.updateOne({ _id: key }, { $max: { version } }, { upsert: true });
+    } catch (err) {
+      // Two first writes upserting the pointer at once: it exists now, so update it.
+      if (!isDuplicateKey(err)) throw new Error('moving the bot state pointer', { cause: err });
+      await this.models.BotState.updateOne({ _id: key }, { $max: { version } });
+    }
+    if (version > KEEP_STATE) await this.models.BotStateVersion.updateOne({ _id: versionId(key, version - KEEP_STATE) }, { $set: { data: null, emptied: true } });
+    if (version > KEEP_IDS) await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version - KEEP_IDS) });
   }
 
   /** The newest version: from the hint, step forward until a version is missing. */
@@ -91,6 +117,7 @@ export class MongoStorage implements Storage {
         doc = next;
         version += 1;
       }
+      if (doc?.emptied) continue; // read in the middle of a newer write: read again
       return doc ? { version, data: doc.data } : undefined;
     }
     throw new Error('bot state kept changing while being read');

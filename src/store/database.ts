@@ -67,7 +67,7 @@ export async function openDatabase(config: DbConfig, options: OpenOptions): Prom
   try {
     await connection.asPromise();
     const models = defineModels(connection, options.clock);
-    await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+    await createIndexes(models);
     return {
       connection,
       models,
@@ -100,6 +100,22 @@ function createRepositories(models: Models) {
     apiKeys: new MongoApiKeyRepository(models),
     audit: new MongoAuditLog(models),
   };
+}
+
+/**
+ * Creates every index; idempotent. Instances starting at the same moment can race on FerretDB over
+ * PostgreSQL ("relation already exists"), so a failed round is retried once the other instance is done.
+ */
+async function createIndexes(models: Models): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const model of Object.values(models)) await model.createIndexes();
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 function hasDatabaseInUri(uri: string): boolean {

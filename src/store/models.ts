@@ -137,7 +137,7 @@ export function defineModels(connection: Connection, clock: Clock) {
     { timestamps: { ...timestamps, createdAt: false }, collection: 'botstate', versionKey: false },
   );
   const botStateVersionSchema = new Schema(
-    { _id: { type: String, required: true }, data: { type: String, default: null } },
+    { _id: { type: String, required: true }, data: { type: String, default: null }, emptied: Boolean },
     { timestamps: { ...timestamps, updatedAt: false }, collection: 'botstateversions', versionKey: false },
   );
 

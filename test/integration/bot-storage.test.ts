@@ -53,10 +53,13 @@ describe('MongoStorage (botbuilder Storage with eTags)', () => {
     expect(final.turn).toBe(results.findIndex((r) => r.status === 'fulfilled') + 1);
   });
 
-  it('applies every unconditional write, last one winning', async () => {
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? otherStorage : storage).write({ d: { i } })));
-    const final = (await storage.read(['d'])).d;
-    expect(final.eTag).toBe('10');
+  it('applies every unconditional write, last one winning, round after round of races', async () => {
+    // Each write must land as its own version: a lost one would show as a final eTag below 10.
+    for (let round = 0; round < 15; round++) {
+      const key = `d${round}`;
+      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? otherStorage : storage).write({ [key]: { i } })));
+      expect((await storage.read([key]))[key].eTag, `round ${round}`).toBe('10');
+    }
   });
 
   it('deletes: nothing is read afterwards, and an older eTag still conflicts', async () => {
@@ -69,9 +72,12 @@ describe('MongoStorage (botbuilder Storage with eTags)', () => {
     expect((await storage.read(['e'])).e.x).toBe(3);
   });
 
-  it('keeps only the last versions of a key', async () => {
+  it('keeps state only in the last versions of a key, and the ids of older ones so they cannot be written again', async () => {
     for (let i = 0; i < 6; i++) await storage.write({ f: { i } });
-    const versions = (await db.models.BotStateVersion.find({}).lean()).map((v) => v._id).filter((id) => id.startsWith('f#'));
-    expect(versions.sort()).toEqual(['f#5', 'f#6']);
+    const versions = (await db.models.BotStateVersion.find({}).lean()).filter((v) => v._id.startsWith('f#'));
+    expect(versions.filter((v) => v.data !== null).map((v) => v._id).sort()).toEqual(['f#5', 'f#6']);
+    expect(versions).toHaveLength(6);
+    await expect(storage.write({ f: { i: 'stale', eTag: '2' } })).rejects.toBeInstanceOf(ETagConflictError);
+    expect((await storage.read(['f'])).f.i).toBe(5);
   });
 });

@@ -168,6 +168,8 @@ const ACCIDENTAL =
 const DENTAL = /\b(dentist|dental|novocaine|novocain|lidocaine|numbing|filling|root canal|anesthe\w*|anaesthe\w*|injection|wisdom|tooth|teeth|oral surgery|nerve block|epidural|spinal)\b/;
 const ORTHOPAEDIC = /\b(sling|cast|rotator|physio|physical therapy|pt|stiff|sore|brace|splint|frozen shoulder|shoulder|knee|hip|fracture|broken|sprain\w*|epidural|spinal)\b/;
 const NOT_FOR_USE = /\b(refill\w*|renew\w*|prescription|pharmacy|expired?|expiring|order\w*|carry|bring|pack|coupon|cost|price|insurance|spare|extra|new one|where do i get|how do i|how to|how should|when should|when do i|trainer|practice|demo|show me|teach)\b/;
+/** "my husband would kill me if he saw the house": an exaggeration, unless someone reported a threat. */
+const EXAGGERATION = /^(?!.*\b(said|says|threaten\w*|told me|swore|promised)\b).*(\b(would|gonna|going to|will) (kill|murder) (me|us) (if|when)\b|\b(lol|lmao|haha\w*|jk)\b)/;
 const JOKING = /\b(lol|lmao|haha\w*|jk|rofl|price|prices|bill|bills|cost|costs)\b/;
 const STUFFY = /\b(stuffy|stuffed up|congest\w*|sinus\w*|blocked nose|nose is blocked|runny|snot\w*)\b/;
 const FEVER = /\b(fever\w*|temp|temperature|chills|shivering|febrile|rigors|fiebre|calentura|hot and cold|burning up)\b/;
@@ -181,6 +183,7 @@ const RULE_SPECS: readonly RuleSpec[] = [
     '@TOOK ~3 whole|entire bottle|pack|packet|box|strip|container|blister|sleeve|prescription|month*|supply|jar|tube|bag|thing|lot !of',
     '@TOOK ~3 whole|entire bottle|pack|packet|box|strip|container|blister|sleeve|month*|supply|jar|tube|bag of ~2 @DRUG|pain*|sleeping',
     '@TOOK|ate|eaten ~3 handful*|fistful*|bunch|bottle_of|box_of|pack_of ~1 @DRUG|of',
+    '@TOOK ~2 a_lot_of|lots_of|tons_of|loads_of|so_many|a_ton_of|too_many_of ~2 @DRUG|@SEDATIVE',
     '@TOOK like|about|around|over|maybe|almost|nearly|probably|at_least|more_than|like_maybe? #10+ @DRUG|of',
     '@TOOK ~2 all ~3 @SEDATIVE',
     '@TOOK ~2 all|every ~3 @DRUG ~2 at_once|in_the_bottle|in_the_pack|in_the_box|left|i_had|i_have|at_the_same_time|in_one_go',
@@ -220,9 +223,13 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'want|wants|wanted|wanna|wish|wishing|ready|prefer|rather|hope|hoping ~3 die|be_dead|was_dead|were_dead|dead|not_be_alive|not_wake_up|never_wake_up|not_exist|sleep_forever|disappear_forever|be_gone_forever|end_it|end_it_all|end_my_life|end_everything|end_things !of_embarrassment|of_laughter|laughing|my_hair|hair|your_hair|her_hair|his_hair|the_hair|my_clothes|clothes|eggs|easter_eggs|fabric|it_blue|it_red|my_shirt',
     'end|ending|ended ~1 it_all|my_life|my_own_life|everything|it_now|it_tonight',
     'take|taking|took ~1 my_life|my_own_life',
+    'want|wanna|wish ~1 it_all|everything|life|my_life|it ~1 to? end|be_over|stop_forever',
+    'point ~2 of|in ~1 living|life|going_on|being_alive|being_here|it_all',
+    'wish ~2 wasnt_alive|werent_alive|was_never_born|had_never_been_born|wasnt_born|was_gone|were_gone|wasnt_here|werent_here|could_disappear',
+    'nobody|noone ~2 miss_me|care_if_i_die|care_if_i_died|care_if_i_was_gone|care_if_im_gone|notice_if_i_was_gone|notice_if_i_died',
     'want|wanna|going|ready|plan*|think*|thought*|tempted|about|just|might|may|will|urge ~3 end|ending ~1 it|things|everything|me|myself|my_life',
     'dont|doesnt|no_longer|never|not ~1 want*|wish ~2 live|living|be_alive|exist|wake_up|go_on|be_here_anymore|be_here_no_more|be_on_this_earth|be_around_anymore|be_alive_anymore',
-    'no|nothing|lost|dont_have_a|dont_have_any|isnt_a|isnt_any|not_a ~2 reason*|point|purpose|will ~3 live|living|go_on|keep_going|life|alive',
+    'no|nothing|lost|dont_have_a|dont_have_any|isnt_a|isnt_any|not_a|dont_see_any|dont_see_a|cant_see_any|cant_see_a|see_no|cant_find_any|cant_find_a ~2 reason*|point|purpose|will ~3 live|living|go_on|keep_going|life|alive',
     'nothing ~2 live_for|living_for',
     'life|living ~2 not|isnt|aint|no_longer ~1 worth',
     'better_off ~2 dead|without_me|if_i_was_gone|if_i_were_gone|if_i_died|if_i_wasnt_here|if_i_werent_here|if_i_wasnt_around',
@@ -251,12 +258,14 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'cut|cutting|slice|slicing ~1 my ~1 arm|arms|leg|legs|thigh|thighs|skin|stomach|body !on_a|on_the|on_some|on_my',
     'urge|urges|tempted ~2 to? cut|self_harm|harm_myself|hurt_myself|burn_myself',
     'cutting ~1 again',
+    'feel_like|feeling_like|want_to_start|thinking_about|tempted_to|urge_to|want_to_go|wanna_go ~1 cutting|cutting_again|cutting_myself !my_hair|hair|the|back|down|out|carbs|sugar|class|school|work|corners|it|them|costs',
     'cortarme|lastimarme|hacerme_dano'),
   ...group('self_harm', {}, 'self_harm*|selfharm*|self_injur*|self_mutilat*'),
 
   // Violence and danger (NHS 999: "severe injuries after an assault"; domestic-violence safety language).
+  ...group('violence', { personal: true, forbid: EXAGGERATION, scope: 'sentence' },
+    '@PERSON|intruder ~4 @HARMV ~1 me|us|my_kids|the_kids|my_baby|the_baby|my_children|my_family'),
   ...group('violence', { personal: true },
-    '@PERSON|intruder ~4 @HARMV ~1 me|us|my_kids|the_kids|my_baby|the_baby|my_children|my_family',
     '@PERSON|intruder ~2 @HARMED ~1 me|us|my_kids|the_kids|my_baby|the_baby|my_children',
     '@PERSON ~2 has|got|grabbed|pulled|holding|with|carrying|waving ~2 a|his|her|my|the? gun|knife|weapon|machete|pistol|rifle !license|licence|permit|collection|safe|cabinet|class|range|show',
     'gun|knife|weapon|machete|bat ~3 at_me|to_my_head|to_my_throat|pointed_at|on_me|at_us',
@@ -265,6 +274,8 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'dont|doesnt|not ~1 feel ~1 safe !taking|to_take|with_this|with_the|about|using|doing|driving|on_this|on_these|to_drive|with_these|on_the',
     'someone|somebody|a_man|a_guy|people|intruder|stranger ~3 break|breaking|breaks|broke|trying_to_get|trying_to_break ~1 in|into',
     'domestic|family ~1 violence|abuse',
+    'i_was|ive_been|i_got|got|just_got|been|was_just|im_being|im_getting|getting|was ~1 assaulted|attacked|raped|mugged|stabbed|shot|beaten|beat_up|jumped|strangled|choked|kidnapped',
+    'someone|somebody|stranger|intruder|a_man|a_guy|a_stranger ~2 in|inside ~1 my|the|our ~1 house|home|apartment|room|bedroom|garage',
     'help|ayuda ~2 hes|shes|he_is|she_is|they_are ~3 hurting|hitting|attacking|beating|choking|killing',
     'me ~1 va|quiere|van ~1 a? matar|pegar|hacer_dano|golpear',
     'me ~1 esta|estan ~1 pegando|golpeando|amenazando|ahorcando'),
@@ -280,6 +291,7 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'cardiac|heart ~1 arrest|stopped|stop_beating|stopped_beating|not_beating',
     'no|cant_find_a|cant_find_his|cant_find_her|cant_feel_a|cant_feel_his|cant_feel_her|cant_get_a ~1 pulse|heartbeat !ox|oximeter',
     'heart ~2 hurt*|pain*|ach*|squeez*|crush*|tight*',
+    'wrong_with|its|it_is|something_with ~1 my_heart !@NOUNX|rate|health|medicine|beat|monitor|test|condition',
     '@PAIN ~3 spread*|radiat*|shoot*|going|goes|moving|travel*|runs|running ~2 down|into|to|up|in ~3 arm|arms|jaw|neck|shoulder|shoulders|back',
     'nitro|nitros|nitroglycerin|nitroglycerine|nitrostat|ntg ~4 not|didnt|doesnt|isnt|hasnt|wont|no|nothing ~2 help*|work*|anything|relief|better|stop*|go_away|gone_away|touch*',
     'took|taken|used|had|take|taking|needed ~2 #|two|three|2|3|second|third|another|another_one ~1 nitro|nitros|nitroglycerin|nitrostat|ntg',
@@ -296,6 +308,7 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'weak*|numb*|paralyz*|paralys* ~3 @ONE_SIDE ~1 @LIMB',
     'cant|couldnt ~1 move|feel|lift|raise|use|hold_up|grip|control|sentir|mover ~3 @ONE_SIDE|both ~2 @LIMB',
     '@ONE_SIDE ~1 arm|leg|hand ~3 @WEAK',
+    'arm|arms|leg|legs ~3 paralyz*|paralys*|limp|useless|wont_move|went_dead',
     'arm|arms|leg|legs|face ~1 and|or ~1 leg|legs|arm|arms|face ~3 weak*|numb*|paralyz*|heavy|dead|limp',
     'sudden*|suddenly ~3 weak*|numb*|paralyz*|confus*|dizz*|blind*|vision|balance|cant_walk|cant_see|cant_talk|cant_speak|cant_stand|trouble_walking|trouble_seeing|trouble_speaking|trouble_talking|clumsy|unsteady|fell_over|double_vision|headache|head_pain|slur*|droop*',
     'confus*|dizz*|weak*|numb*|headache|vision|blind* ~2 sudden*|suddenly|came_on_fast',
@@ -310,8 +323,9 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'talking|speaking|sounds|sounding ~1 funny|weird|strange|drunk|gibberish|nonsense',
     '@PERSON ~3 confus* !me|us|about|by|with|on|which|what|how|why|if|whether|where|when|at|as|regarding|because|over|between|re|the|my|his|her|this|that',
     '@PERSON ~3 disoriented|delirious|not_making_sense|acting_strange|acting_weird|acting_strangely|talking_nonsense|makes_no_sense|acting_drunk',
-    'doesnt|dont|didnt|cant ~1 know|recognize|recognise|remember ~2 where_he_is|where_she_is|where_i_am|where_he_was|where_she_was|who_i_am|who_he_is|who_she_is|me|us|his_own_name|her_own_name|my_own_name|his_name|her_name|my_name|his_family|her_family|what_year|his_wife|her_husband',
+    'doesnt|dont|didnt|cant ~1 know|recognize|recognise|remember ~2 where_he_is|where_she_is|where_im|where_he_was|where_she_was|who_im|who_he_is|who_she_is|me|us|his_own_name|her_own_name|my_own_name|his_name|her_name|my_name|his_family|her_family|what_year|his_wife|her_husband',
     'cant|couldnt ~1 see ~3 out_of ~2 one|left|right|eye',
+    'trouble|difficulty|problems|hard_time ~1 seeing ~2 out_of|with ~2 one|left|right|my_left|my_right',
     'lost|losing|lose ~2 vision|sight|eyesight ~3 one|left|right|eye|suddenly',
     'went|going|gone|goes ~1 blind',
     'double ~1 vision|vista',
@@ -329,6 +343,8 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'no_puede|no_puedo ~1 hablar_bien'),
   ...group('stroke', { forbid: ORTHOPAEDIC, scope: 'sentence' },
     'cant|couldnt ~1 move|feel|lift|raise|use|hold_up|grip ~2 arm|arms|leg|legs|hand|hands|face|side|body'),
+  ...group('stroke', { require: /\b(face|arm|leg|side|weak\w*|numb\w*|droop\w*|slur\w*|confus\w*|dizz\w*|stroke|words|vision|sudden\w*)\b/, scope: 'sentence' },
+    'cant|couldnt ~1 talk|speak !right_now|now|rn|at_the_moment|because|cause|to|with|on|about|long|much|english|spanish|well|here|there|at'),
   ...group('stroke', { forbid: JOKING, scope: 'sentence' }, 'face|facial|smile|mouth ~3 drop*'),
   ...group('stroke', { forbid: DENTAL, scope: 'sentence' },
     'face|facial|mouth|lip|lips|cara|boca ~3 numb*|dormida',
@@ -356,7 +372,7 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'cant|couldnt ~1 catch|get|take|draw|pull ~2 breath|breaths|air|oxygen|a_breath|a_deep_breath|my_breath',
     'not|isnt|wasnt|arent|werent|aint|stopped|stops|quit|barely|hardly|struggling_to|cant_hardly ~1 @BREATH !@BREATHX|@BREATH_FINE',
     'trouble|difficulty|difficult|difficulties|hard|harder|struggl*|problem*|issues|labored|laboured|painful|hurts|hurt|hard_time|tough_time|shallow|fast|rapid|dificultad|cuesta ~2 @BREATH !@BREATHX',
-    'breathing|respiracion !@BREATHX ~2 hard|difficult|labored|laboured|shallow|fast|rapid|weird|funny|strange|bad|worse|stopped|stopping|problem*|trouble|noisy|rattl*|gurgl*|wheez*|difficulty|really_hard|harder',
+    'breathing|respiracion !@BREATHX ~2 hard|difficult*|labored|laboured|shallow|fast|rapid|weird|funny|strange|bad|worse|stopped|stopping|problem*|trouble|noisy|rattl*|gurgl*|wheez*|really_hard|harder',
     'short|shortness|shortnes ~1 of ~1 breath|breathe|air',
     'short ~1 breath|winded',
     'breathless|breathlessness|breathlessly',
@@ -369,6 +385,7 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'asthma ~1 attack !@NOUNX',
     'inhaler|nebulizer|neb ~3 not|isnt|didnt|doesnt|wont|no|nothing ~2 help*|work*|anything|relief|better',
     'air ~1 hunger',
+    'cant|couldnt ~3 full_sentences|a_full_sentence|finish_a_sentence|finish_sentences|finish_my_sentences',
     'not|isnt ~1 getting ~1 enough? air|oxygen',
     'oxygen|o2|sat|sats|saturation|spo2|pulse_ox|oxygen_level|oxygen_levels|oxigeno ~3 #LOWSAT',
     'no_puedo|no_puede ~1 respirar',
@@ -378,9 +395,10 @@ const RULE_SPECS: readonly RuleSpec[] = [
 
   // Heavy bleeding (NHS 999: "heavy bleeding: spraying, pouring or enough to make a puddle"; coughing or vomiting blood).
   ...group('bleeding', {},
-    '@BLEED !@BLOODX ~3 wont|cant|doesnt|isnt|not|never|hasnt|didnt|wouldnt ~1 stop*|slow*|quit*|clot*|ending|let_up|ease_up',
+    '@BLEED !@BLOODX ~5 wont|cant|doesnt|isnt|not|never|hasnt|didnt|wouldnt ~1 stop*|slow*|quit*|clot*|ending|let_up|ease_up',
     'wont|cant|doesnt|isnt|not|never|couldnt|hasnt ~1 stop|stopped|stopping|control|slow ~2 @BLEED !@BLOODX',
     'cant|couldnt ~2 @BLEED ~2 stop|slow',
+    'cant|couldnt ~3 stop ~1 bleeding|sangrar',
     'blood|bleeding ~2 keeps|keep|wont_stop|just_keeps ~1 coming|pouring|gushing|running|dripping|flowing|spurting',
     'keeps|keep|kept|still|continues|continuing|continue ~1 bleeding|pouring|gushing|spurting|squirting|sangrando !a_little|a_bit|slightly|some|lightly|a_tiny|minimal|a_tad|a_small',
     '@BLEED !@BLOODX ~2 @BLEED_MUCH',
@@ -403,10 +421,11 @@ const RULE_SPECS: readonly RuleSpec[] = [
     '@PERSON ~3 not|isnt|wont|doesnt|stopped|wasnt|hasnt|no_longer ~1 respond*|responsive|reacting|moving|waking|opening_his_eyes|opening_her_eyes !to_my|to_calls|to_my_calls|to_messages|to_texts|to_emails|to_my_messages|to_treatment|to_the_medicine|to_meds|well|much|around',
     '<i|im|ive wont|cant|doesnt|isnt|not|couldnt|hard_to|difficult_to|wouldnt|hasnt|unable|impossible_to ~1 wak*|woke|arouse|rouse|come_to',
     'wont|cant|couldnt|hard_to|trying_to|try_to|tried_to|unable ~1 wak*|rouse|arouse ~1 @PERSON|my|up_my|up_him|up_her|him|her|them',
-    '<almost|nearly|like|gonna|going|about|might|may|will|could|feel|feeling|feels|not passed ~1 out !from_the|of_the|the_test|my_test',
+    '<almost|nearly|like|gonna|going|about|might|may|will|could|feel|feeling|feels|not passed ~1 out !from_the|of_the|the_test|my_test|the|some|flyers|papers|candy|candies|food|tickets|cards|invitations|samples|pamphlets|leaflets|gifts|treats|cookies|drinks|water|presents|programs',
     '<like|about|gonna|going|almost|nearly|feel|feeling|feels|to passing|blacking|fainting ~1 out|again|on_and_off|in_and_out',
     '<almost|nearly|like|gonna|about|to|might|may|will|feel|feeling|feels fainted|faints|blacked_out|collapsed|collapses|collapsing|keeled_over|knocked_out|blackout|blackouts !lung|lungs|vein|veins',
     '@PERSON ~2 went|is|just|has ~1 limp',
+    'lost|losing|lose|loss_of ~1 consciousness|conciousness',
     'found ~1 @PERSON|my_husband|my_wife|my_mom|my_dad|my_son|my_daughter ~3 on_the_floor|on_the_ground|unconscious|not_breathing|unresponsive|passed_out|collapsed|slumped|not_moving|blue',
     'no ~1 despierta|responde|reacciona',
     'se ~1 desmayo|desmaio',
@@ -427,7 +446,7 @@ const RULE_SPECS: readonly RuleSpec[] = [
     '<can|could|will|would|is|does|if|to|need|want someone|somebody|anyone|alguien ~1 help|ayuda|ayudeme|ayudenme me|us? $',
     '<with|for|the|your|some|any|more|no help me|us? ~1 now|quick|quickly|hurry|911|immediately|right_now|fast'),
   ...group('declared', {},
-    'im|i_am|hes|shes|he_is|she_is|think_im|we_are|were|estoy|me_estoy ~1 dying|muriendo !of_laugh*|laugh*|to|for|lol|lmao|haha|inside|of_boredom|of_embarrassment|my_hair|of_hunger|of_thirst',
+    'im|hes|shes|he_is|she_is|think_im|we_are|were|estoy|me_estoy ~1 dying|muriendo !of_laugh*|laugh*|to|for|lol|lmao|haha|inside|of_boredom|of_embarrassment|my_hair|of_hunger|of_thirst',
     'going_to|about_to|might|will|voy_a ~1 die|morir !of_laugh*|laughing|of_embarrassment|of_boredom|lol|haha|lmao|someday|one_day|eventually|of_hunger|of_thirst',
     'fell|fallen|fall ~4 cant|couldnt ~1 get_up|stand|stand_up|move',
     'going|went|gone|goes ~1 into ~1 shock',
@@ -489,7 +508,7 @@ const RULES: readonly CompiledRule[] = RULE_SPECS.map((spec) => ({ ...spec, rege
 
 /** Common misspellings and shorthand seen in patient texts, mapped to the words the rules use. */
 const CLINICAL_VARIANTS: [string, string][] = [
-  ['pian', 'pain'], ['pane', 'pain'], ['payn', 'pain'], ['painn', 'pain'], ['chst', 'chest'], ['chets', 'chest'],
+  ['pian', 'pain'], ['ches', 'chest'], ['pane', 'pain'], ['payn', 'pain'], ['painn', 'pain'], ['chst', 'chest'], ['chets', 'chest'],
   ['cheast', 'chest'], ['chect', 'chest'], ['chestt', 'chest'], ['hart', 'heart'], ['hearts', 'heart'],
   ['attak', 'attack'], ['atak', 'attack'], ['attac', 'attack'], ['attact', 'attack'], ['atack', 'attack'],
   ['breth', 'breath'], ['brethe', 'breathe'], ['brath', 'breath'], ['breahte', 'breathe'], ['bref', 'breath'],
@@ -589,7 +608,7 @@ const PROTECTED_WORDS = [
   'overjoyed', 'overused', 'overusing', 'overbore', 'sizing', 'waging', 'waning', 'slumping', 'slugging', 'deed',
   'gaping', 'gashing', 'felling', 'dreaming', 'dredging', 'soon', 'noon', 'bee', 'goo', 'reed', 'allergies',
   'allergy', 'allergen', 'allergens', 'allergist', 'emergence', 'smoother', 'scarred', 'loose', 'loot',
-  'soaring', 'soared', 'socked', 'snaked',
+  'soaring', 'soared', 'socked', 'snaked', 'notches',
 ];
 
 /** Number words, so "took twenty pills" reads like "took 20 pills". */
@@ -632,6 +651,11 @@ const POST_CUES = new Set(['gone', 'resolved', 'subsided', 'disappeared', 'stopp
   'went away', 'gone away', 'go away', 'cleared up', 'better now', 'fine now', 'ok now', 'normal now', 'back to normal',
   'ruled out', 'under control', 'is over', 'was over', 'its over', 'has passed', 'it passed', 'no longer', 'passed now',
   'has stopped', 'se fue', 'ya paso']);
+/** After a clause turn, these still talk about the symptom just named ("..., but it's gone now"). */
+const REFERS_BACK = new Set(['it', 'its', 'that', 'thats', 'now', 'which', 'the', 'all']);
+const RELAPSE = new Set(['back', 'again', 'returned', 'returning', 'restarted', 'worse', 'worsening']);
+/** After "gone", these mean it is not over: "gone on for hours", "gone numb". */
+const STILL_ON = new Set(['on', 'through', 'up', 'blue', 'numb', 'dead', 'weak', 'limp', 'bad', 'worse', 'crazy', 'black', 'dark', 'grey', 'gray', 'white', 'pale', 'cold', 'into']);
 /** Before a post-trigger, these mean the opposite ("hasn't stopped", "won't go away"). */
 const POST_GUARDS = new Set(['not', 'never', 'hasnt', 'havent', 'hadnt', 'wont', 'didnt', 'isnt', 'doesnt', 'arent',
   'wasnt', 'cant', 'couldnt', 'still', 'yet', 'barely', 'hardly', 'no', 'nothing', 'wouldnt', 'almost', 'nearly']);
@@ -708,10 +732,23 @@ function isNegated(words: readonly string[], start: number, end: number): boolea
     if ((word === 'no' || word === 'nope' || word === 'nah') && ['the', 'his', 'her', 'our', 'your'].includes(words[index + 1] ?? '')) continue;
     if (NEGATION_CUES.has(word)) return true;
   }
+  let crossed = false;
   for (let index = end; index < words.length && index < end + POST_WINDOW; index++) {
-    if (isTerminator(words, index)) break;
-    const cue = POST_CUES.has(pairAt(words, index)) ? pairAt(words, index) : POST_CUES.has(words[index] ?? '') ? words[index] : undefined;
-    if (cue && !POST_GUARDS.has(words[index - 1] ?? '')) return true;
+    // "nobody would miss me if I was gone": a condition, not a symptom that has passed.
+    if (words[index] === 'if') break;
+    if (isTerminator(words, index)) {
+      // "chest pain earlier, but it's gone now": one turn may still refer back to the symptom.
+      const next = words[index + 1] === 'but' || words[index + 1] === CLAUSE_BREAK ? index + 2 : index + 1;
+      if (crossed || !REFERS_BACK.has(words[next] ?? '')) break;
+      crossed = true;
+      index = next - 1;
+      continue;
+    }
+    const word = words[index] ?? '';
+    const cue = POST_CUES.has(pairAt(words, index)) || (POST_CUES.has(word) && !STILL_ON.has(words[index + 1] ?? ''));
+    // "it stopped for a minute but came back" is not over.
+    const relapsed = words.slice(index + 1, index + 7).some((after) => RELAPSE.has(after));
+    if (cue && !POST_GUARDS.has(words[index - 1] ?? '') && !relapsed) return true;
   }
   return false;
 }
@@ -737,10 +774,20 @@ const HISTORY_MARKERS = [
   /\b(?:died|passed away|death) (?:of|from|by)\b/, /\bfamily history\b/, /\bruns in (?:my|the|our) family\b/,
 ];
 
+/** A past event said to be back ("had a stroke in 2019 and it's happening again") is a present one. */
+const HAPPENING_AGAIN = /\b(happening again|again right now|same thing again|like last time|like it did|feels the same|same as last time|same feeling|is happening|its happening|having another|another one|like this|right now|currently|again)\b/;
+
 function isHistorical(words: readonly string[], start: number, end: number): boolean {
   const [first, last] = clauseBounds(words, start, end, (index) => isTerminator(words, index));
-  const clause = words.slice(first, last).join(' ');
-  return HISTORY_MARKERS.some((marker) => marker.test(clause));
+  const before = words.slice(first, end).join(' ');
+  const after = words.slice(end, last).join(' ');
+  const dated = HISTORY_MARKERS.some((marker) => {
+    if (marker.test(before)) return true;
+    // "my chest hurts like when I had my heart attack 2 years ago": the date belongs to the comparison.
+    const found = marker.exec(after);
+    return found !== null && !/\b(like|when|than|since|as)\b/.test(after.slice(0, found.index));
+  });
+  return dated && !HAPPENING_AGAIN.test(words.join(' '));
 }
 
 /** The patient (or someone with them) is the one experiencing it: "I", "my", "he", "having", "feel". */

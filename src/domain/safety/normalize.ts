@@ -53,6 +53,9 @@ export function foldText(text: string): string {
     // "pain 9/10" is a score, not two clauses.
     .replace(/([0-9])\s*\/\s*([0-9])/g, '$1 of $2')
     // "o.d." and "od'd" are read before punctuation goes, or they would become "o d" and "odd".
+    .replace(/\bs\.o\.b\b\.?/g, 'short of breath')
+    .replace(/\b(he|she|they|we|i|you|it)\s*'\s*ll\b/g, '$1 will')
+    .replace(/\b(he|she|they|we|you)\s*'\s*d\b/g, '$1 would')
     .replace(/\bo\.d\.?(?=\s|$|')/g, 'od')
     .replace(/\bod\s*'\s*(?:d|ed)\b/g, 'overdosed');
 }
