@@ -3,6 +3,7 @@ import type { Purpose } from '../domain/consent/consent.js';
 import type { MessageLog } from '../domain/messaging/ports.js';
 import type { Message } from '../domain/messaging/types.js';
 import type { PatientRepository } from '../domain/patients/ports.js';
+import { upsertById } from '../store/duplicate.js';
 import type { Models } from '../store/models.js';
 import type { GatewayAdapter } from './adapter.js';
 
@@ -27,7 +28,7 @@ export class ProactiveMessenger {
   /** Remembers where the patient can be reached (called on each inbound message of a known patient). */
   async remember(patientId: string, channel: ProactiveChannel, address: string): Promise<void> {
     const reference: StoredReference = { address };
-    await this.deps.models.ConversationRef.updateOne({ _id: `${patientId}:${channel}` }, { $set: { reference: JSON.stringify(reference) } }, { upsert: true });
+    await upsertById(this.deps.models.ConversationRef, `${patientId}:${channel}`, { $set: { reference: JSON.stringify(reference) } });
   }
 
   /** Sends one message; the same idempotency key never sends twice. Returns the recorded message. */

@@ -1,6 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Models } from '../store/models.js';
-import { isDuplicateKey } from '../store/duplicate.js';
+import { isDuplicateKey, upsertById } from '../store/duplicate.js';
 
 /** A write lost a race: someone changed the item since it was read. The turn must be re-run, not saved. */
 export class ETagConflictError extends Error {
@@ -93,13 +93,7 @@ export class MongoStorage implements Storage {
   }
 
   private async afterWrite(key: string, version: number): Promise<void> {
-    try {
-      await this.models.BotState.updateOne({ _id: key }, { $max: { version } }, { upsert: true });
-    } catch (err) {
-      // Two first writes upserting the pointer at once: it exists now, so update it.
-      if (!isDuplicateKey(err)) throw new Error('moving the bot state pointer', { cause: err });
-      await this.models.BotState.updateOne({ _id: key }, { $max: { version } });
-    }
+    await upsertById(this.models.BotState, key, { $max: { version } });
     if (version > KEEP_STATE) await this.models.BotStateVersion.updateOne({ _id: versionId(key, version - KEEP_STATE) }, { $set: { data: null, emptied: true } });
     if (version > KEEP_IDS) await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version - KEEP_IDS) });
   }

@@ -7,3 +7,20 @@ export function isDuplicateKey(err: unknown): boolean {
   const { code, message } = err as { code?: number; message?: string };
   return code === 11000 || (code === 1 && /UNIQUE constraint failed|duplicate key/.test(message ?? ''));
 }
+
+/**
+ * An upsert by _id that tolerates a racing first insert: two upserts creating one document at once can fail
+ * with a duplicate key (on MongoDB too); the document exists then, so the update is applied to it.
+ */
+export async function upsertById(
+  model: { updateOne(filter: { _id: string }, update: Record<string, unknown>, options?: { upsert: boolean }): PromiseLike<unknown> },
+  _id: string,
+  update: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await model.updateOne({ _id }, update, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await model.updateOne({ _id }, update);
+  }
+}

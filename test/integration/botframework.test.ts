@@ -70,6 +70,21 @@ describe('/api/messages (Bot Framework, no app id: local only)', () => {
 
   it('refuses callers that are not local when no app id is configured, and bad bodies', async () => {
     expect((await send(activity('conv-bf-3', 'hello'), '203.0.113.9')).statusCode).toBe(401);
-    expect((await send({ type: 'message' })).statusCode).toBeGreaterThanOrEqual(400);
+    for (const bad of [{ type: 'message' }, { ...activity('conv-bf-4', 'hi'), conversation: { id: { $gt: '' } } }, { ...activity('conv-bf-5', 'hi'), serviceUrl: 'file:///etc' }]) {
+      expect((await send(bad)).statusCode).toBe(400);
+    }
+    expect(await api.db.models.Message.countDocuments({ address: 'conv-bf-4' })).toBe(0);
+  });
+});
+
+describe('SMS webhooks without Twilio configured', () => {
+  it('refuses them: nothing can be verified, so nothing is stored', async () => {
+    const res = await api.server.inject({
+      method: 'POST', url: '/sms/inbound', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' },
+      payload: 'MessageSid=SM0123456789abcdef0123456789abcdef&From=%2B15551112222&To=%2B15550009999&Body=hi',
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toMatch(/TWILIO_AUTH_TOKEN/);
+    expect(await api.db.models.Message.countDocuments({ address: '+15551112222' })).toBe(0);
   });
 });

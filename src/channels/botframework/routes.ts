@@ -1,5 +1,6 @@
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request, type Response, type TurnContext } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { isOptOutConfirmation, TURN_IDENTITY } from '../../../dialogs/identity.js';
 import type { CareLoopBot } from '../../bot/bot.js';
 import type { Config } from '../../config/index.js';
@@ -20,6 +21,17 @@ export interface BotFrameworkDeps {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const REPLY_COUNT = Symbol('careloop.replyCount');
+
+/** The fields a turn needs; the rest of the Activity passes through to botbuilder as sent. */
+const activitySchema = z.looseObject({
+  type: z.string().min(1).max(64),
+  id: z.string().min(1).max(256).optional(),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.url({ protocol: /^https?$/ }),
+  conversation: z.looseObject({ id: z.string().min(1).max(512) }),
+  from: z.looseObject({ id: z.string().min(1).max(512) }),
+  text: z.string().max(10_000).optional(),
+});
 
 /** Replies of one turn are numbered across every send, so each gets its own idempotency key. */
 function nextReplyNumber(context: TurnContext): number {
@@ -67,6 +79,10 @@ export function botFrameworkRoutes(app: FastifyInstance, deps: BotFrameworkDeps)
   app.post('/api/messages', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!config.MICROSOFT_APP_ID && !LOOPBACK.has(req.ip)) {
       throw new AppError('unauthorized', 'Bot Framework credentials are not configured: /api/messages accepts local traffic only');
+    }
+    const parsed = activitySchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new AppError('validation_failed', 'invalid activity', { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
     }
     const captured = { status: 200, headers: {} as Record<string, string>, body: undefined as unknown };
     const res: Response = {

@@ -52,10 +52,10 @@ export function foldText(text: string): string {
     .replace(/[\u2010-\u2015\u2212-]/g, ' ')
     // "pain 9/10" is a score, not two clauses.
     .replace(/([0-9])\s*\/\s*([0-9])/g, '$1 of $2')
-    // "o.d." and "od'd" are read before punctuation goes, or they would become "o d" and "odd".
-    .replace(/\bs\.o\.b\b\.?/g, 'short of breath')
+    // Read before apostrophes and dots go, or "he'll", "s.o.b.", "o.d." and "od'd" become "hell", "s o b", "o d", "odd".
     .replace(/\b(he|she|they|we|i|you|it)\s*'\s*ll\b/g, '$1 will')
     .replace(/\b(he|she|they|we|you)\s*'\s*d\b/g, '$1 would')
+    .replace(/\bs\.o\.b\b\.?/g, 'short of breath')
     .replace(/\bo\.d\.?(?=\s|$|')/g, 'od')
     .replace(/\bod\s*'\s*(?:d|ed)\b/g, 'overdosed');
 }
@@ -96,7 +96,10 @@ export function squeeze(word: string): string {
   return word.replace(/([a-z])\1+/g, '$1');
 }
 
-/** Optimal-string-alignment distance (Damerau-Levenshtein with adjacent transpositions), capped for speed. */
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, so "pian" is one edit from
+ * "pain"). Returns `cap + 1` at once when the lengths alone differ by more than `cap`.
+ */
 export function editDistance(left: string, right: string, cap = 3): number {
   if (Math.abs(left.length - right.length) > cap) return cap + 1;
   const rows: number[][] = [];
@@ -163,8 +166,23 @@ function splitRunTogether(word: string, lexicon: Lexicon): string | undefined {
   return undefined;
 }
 
+const spellings = new WeakMap<Lexicon, Map<string, string>>();
+const SPELLING_CACHE_LIMIT = 20_000;
+
 /** The canonical spelling of one word (may be several words, e.g. "kms" -> "kill myself"). */
 export function spellWord(word: string, lexicon: Lexicon): string {
+  let cache = spellings.get(lexicon);
+  if (!cache) spellings.set(lexicon, (cache = new Map()));
+  const cached = cache.get(word);
+  if (cached !== undefined) return cached;
+  const spelled = spellUncached(word, lexicon);
+  // Bounded, so a stream of random words cannot grow it without end.
+  if (cache.size >= SPELLING_CACHE_LIMIT) cache.clear();
+  cache.set(word, spelled);
+  return spelled;
+}
+
+function spellUncached(word: string, lexicon: Lexicon): string {
   if (word === CLAUSE_BREAK || /^[0-9.]+$/.test(word)) return word;
   const direct = lexicon.variants.get(word) ?? (lexicon.known.has(word) ? word : undefined);
   if (direct) return direct;
@@ -200,15 +218,49 @@ function applyPhrases(tokens: CanonicalToken[], phrases: ReadonlyMap<string, str
   return result;
 }
 
+function isKnown(word: string, lexicon: Lexicon): boolean {
+  return lexicon.known.has(word) || lexicon.variants.has(word);
+}
+
+/**
+ * Re-joins a word split by a stray space ("bleed ing", "brea the") or typed letter by letter ("h e l p"),
+ * when the joined word is one the detectors care about and a part is not a word on its own.
+ */
+function joinSplitWords(words: readonly string[], lexicon: Lexicon): CanonicalToken[] {
+  const segments: CanonicalToken[] = [];
+  let index = 0;
+  while (index < words.length) {
+    let end = index;
+    while (end < words.length && /^[a-z]$/.test(words[end] ?? '')) end++;
+    if (end - index >= 3) {
+      segments.push({ word: words.slice(index, end).join(''), from: index, to: end });
+      index = end;
+      continue;
+    }
+    const word = words[index] ?? '';
+    const next = words[index + 1] ?? '';
+    const joined = spellWord(`${word}${next}`, lexicon);
+    const wanted = lexicon.splittable.has(joined) || lexicon.fuzzyTargets.includes(joined);
+    if (next && word !== CLAUSE_BREAK && next !== CLAUSE_BREAK && wanted && (!isKnown(word, lexicon) || !isKnown(next, lexicon))) {
+      segments.push({ word: `${word}${next}`, from: index, to: index + 2 });
+      index += 2;
+      continue;
+    }
+    segments.push({ word, from: index, to: index + 1 });
+    index++;
+  }
+  return segments;
+}
+
 const longestPhrases = new WeakMap<ReadonlyMap<string, string>, number>();
 
 /** Folds, splits and spells a message in the lexicon's canonical vocabulary. */
 export function normalizeMessage(text: string, lexicon: Lexicon): NormalizedMessage {
   const words = splitWords(foldText(text));
   const spelled: CanonicalToken[] = [];
-  words.forEach((word, index) => {
-    for (const part of spellWord(word, lexicon).split(' ')) spelled.push({ word: part, from: index, to: index + 1 });
-  });
+  for (const segment of joinSplitWords(words, lexicon)) {
+    for (const part of spellWord(segment.word, lexicon).split(' ')) spelled.push({ ...segment, word: part });
+  }
   let longest = longestPhrases.get(lexicon.phrases);
   if (longest === undefined) {
     longest = Math.max(1, ...[...lexicon.phrases.keys()].map((key) => key.split(' ').length));

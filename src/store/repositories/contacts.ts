@@ -1,7 +1,7 @@
 import type { MessageChannel } from '../../domain/messaging/types.js';
 import type { ContactDirectory } from '../../domain/messaging/ports.js';
 import { AppError } from '../../lib/errors.js';
-import { isDuplicateKey } from '../duplicate.js';
+import { isDuplicateKey, upsertById } from '../duplicate.js';
 import type { Models } from '../models.js';
 
 const contactId = (channel: MessageChannel, address: string) => `${channel}:${address}`;
@@ -24,11 +24,10 @@ export class MongoContactDirectory implements ContactDirectory {
   }
 
   async setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void> {
-    await this.models.Contact.updateOne(
-      { _id: contactId(channel, address) },
-      { $set: { optedOut, ...(optedOut ? { optedOutAt: at } : {}) }, $setOnInsert: { channel, address } },
-      { upsert: true },
-    );
+    await upsertById(this.models.Contact, contactId(channel, address), {
+      $set: { optedOut, ...(optedOut ? { optedOutAt: at } : {}) },
+      $setOnInsert: { channel, address },
+    });
   }
 
   /** Gives the address to the patient; 409 when another active patient holds it. */
