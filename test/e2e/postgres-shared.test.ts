@@ -13,7 +13,10 @@ describe('two CareLoop processes on FerretDB over PostgreSQL', () => {
     const shared = { FERRETDB_BACKEND: 'postgresql', FERRETDB_POSTGRESQL_URL: POSTGRESQL_URL, MONGODB_DB_NAME: `careloop_pg_${randomBytes(4).toString('hex')}` };
     const envA = { ...shared, DATA_DIR: tempDir('careloop-pg-a-') };
     const envB = { ...shared, DATA_DIR: tempDir('careloop-pg-b-') };
-    const [a, b] = await Promise.all([startCareLoop(envA), startCareLoop(envB)]);
+    // One after the other: a FerretDB instance caches PostgreSQL's catalogue, so two that create the same
+    // collections at the same moment collide ("relation already exists"); the loser exits 1 and a restart fixes it.
+    const a = await startCareLoop(envA);
+    const b = await startCareLoop(envB);
 
     const created = await runCli(['keys', 'create', '--role', 'admin', '--name', 'pg admin'], envA);
     expect(created.code, created.stderr).toBe(0);

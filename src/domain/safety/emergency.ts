@@ -168,8 +168,16 @@ const ORTHOPAEDIC = /\b(sling|cast|rotator|physio|physical therapy|pt|stiff|sore
 const NOT_FOR_USE = /\b(refill\w*|renew\w*|prescription|pharmacy|expired?|expiring|order\w*|carry|bring|pack|coupon|cost|price|insurance|spare|extra|new one|where do i get|how do i|how to|how should|when should|when do i|trainer|practice|demo|show me|teach)\b/;
 /** "my husband would kill me if he saw the house": an exaggeration, unless someone reported a threat. */
 const EXAGGERATION = /^(?!.*\b(said|says|threaten\w*|told me|swore|promised)\b).*(\b(would|gonna|going to|will) (kill|murder) (me|us) (if|when)\b|\b(lol|lmao|haha\w*|jk)\b)/;
+/** Someone with a weapon is a danger when the message says why ("he has a gun and he's drunk"), not "my son got a knife set". */
+const THREAT = /\b(threat\w*|scared|afraid|terrified|drunk|high|angry|mad|rage|yelling|screaming|going to|gonna|pointing|waving|hurt|kill|shoot|stab|help|hiding|locked|coming|after me|at me)\b/;
+/** "I'm dying here with this heat": hyperbole. */
+const HYPERBOLE = /\b(heat|hot|humid\w*|bored\w*|hungry|hunger|thirst\w*|tired|laugh\w*|lol|lmao|haha\w*|funny|curious|curiosity|embarrass\w*|cringe|cute|traffic|work|homework|exams?)\b/;
+/** Confusion that is long-standing ("she has dementia", "gets confused sometimes") is not a sudden change. */
+const CHRONIC = /\b(sometimes|dementia|alzheimer\w*|always|often|usually|every (day|night|evening|morning)|at night|sundown\w*|since (her|his) stroke|memory (problems|issues|loss))\b/;
 const JOKING = /\b(lol|lmao|haha\w*|jk|rofl|price|prices|bill|bills|cost|costs)\b/;
 const STUFFY = /\b(stuffy|stuffed up|congest\w*|sinus\w*|blocked nose|nose is blocked|runny|snot\w*)\b/;
+/** Reported instructions, not a request: "the leaflet says call 911 for chest pain", "call 911 if ...". */
+const INSTRUCTIONS = /\b(says|instructions|leaflet|papers?|handout|pamphlet|website|sheet|brochure)\b.*\b(call|dial)\b|\b(call|dial) (911|999|112) (if|when|for any|in case)\b/;
 const FEVER = /\b(fever\w*|temp|temperature|chills|shivering|febrile|rigors|fiebre|calentura|hot and cold|burning up)\b/;
 
 /** Lay red flags. Comments name the source list each group follows. */
@@ -264,16 +272,18 @@ const RULE_SPECS: readonly RuleSpec[] = [
   // Violence and danger (NHS 999: "severe injuries after an assault"; domestic-violence safety language).
   ...group('violence', { personal: true, forbid: EXAGGERATION, scope: 'sentence' },
     '@PERSON|intruder ~4 @HARMV ~1 me|us|my_kids|the_kids|my_baby|the_baby|my_children|my_family'),
+  ...group('violence', { personal: true, require: THREAT, scope: 'sentence' },
+    '@PERSON ~2 has|got|grabbed|pulled|holding|with|carrying|waving ~2 a|his|her|my|the? knife|machete|bat|hammer'),
   ...group('violence', { personal: true },
+    '@PERSON ~2 has|got|grabbed|pulled|holding|with|carrying|waving ~2 a|his|her|my|the? gun|weapon|pistol|rifle|shotgun !license|licence|permit|collection|safe|cabinet|class|range|show|cleaning|lock',
     '@PERSON|intruder ~2 @HARMED ~1 me|us|my_kids|the_kids|my_baby|the_baby|my_children',
-    '@PERSON ~2 has|got|grabbed|pulled|holding|with|carrying|waving ~2 a|his|her|my|the? gun|knife|weapon|machete|pistol|rifle !license|licence|permit|collection|safe|cabinet|class|range|show',
     'gun|knife|weapon|machete|bat ~3 at_me|to_my_head|to_my_throat|pointed_at|on_me|at_us',
     'pointing|waving|holding|has|pulled|grabbed ~2 gun|knife|weapon ~2 at|on ~1 me|us',
     'im|we_are|were|feel|feeling|am ~2 not_safe|unsafe|in_danger|being_abused|being_attacked|being_followed|being_stalked|being_hurt|being_beaten|scared_for_my_life|afraid_for_my_life !of|to_drive|driving|to_work|to_operate|to_take|to_exercise|to_eat|to_lift|with_this|on_this|on_these',
     'dont|doesnt|not ~1 feel ~1 safe !taking|to_take|with_this|with_the|about|using|doing|driving|on_this|on_these|to_drive|with_these|on_the',
     'someone|somebody|a_man|a_guy|people|intruder|stranger ~3 break|breaking|breaks|broke|trying_to_get|trying_to_break ~1 in|into',
     'domestic|family ~1 violence|abuse',
-    'i_was|ive_been|i_got|got|just_got|been|was_just|im_being|im_getting|getting|was ~1 assaulted|attacked|raped|mugged|stabbed|shot|beaten|beat_up|jumped|strangled|choked|kidnapped',
+    'i_was|ive_been|i_got|got|just_got|been|was_just|im_being|im_getting|getting|was assaulted|attacked|raped|mugged|stabbed|shot|beaten|beat_up|jumped|strangled|choked|kidnapped',
     'someone|somebody|stranger|intruder|a_man|a_guy|a_stranger ~2 in|inside ~1 my|the|our ~1 house|home|apartment|room|bedroom|garage',
     'help|ayuda ~2 hes|shes|he_is|she_is|they_are ~3 hurting|hitting|attacking|beating|choking|killing',
     'me ~1 va|quiere|van ~1 a? matar|pegar|hacer_dano|golpear',
@@ -282,7 +292,7 @@ const RULE_SPECS: readonly RuleSpec[] = [
   // Heart attack (CDC / AHA warning signs: chest pain or pressure; pain spreading to arm, jaw, neck or back).
   ...group('cardiac', {},
     'chest|pecho !xray|x_ray|x|tube|drain|hair|binder|cold|congest*|infection|scan|ct|film|wall|surgery|incision|scar|wound|stitches ~3 @PAIN',
-    '@PAIN !med|meds|medicine|medication|medications|killer|killers|pills|pill|relief|management|clinic|doctor|specialist|patch|scale|level|score|free ~5 chest|pecho !xray|x_ray|tube|drain|hair|binder|cold|congest*|infection|scan|film|surgery|incision|scar|wound|stitches',
+    '@PAIN !med|meds|medicine|medication|medications|killer|killers|pills|pill|relief|management|clinic|doctor|specialist|patch|scale|level|score|free|bandage|dressing|stocking*|garment|wrap|ulcer|points|cuff|sore ~5 chest|pecho !xray|x_ray|tube|drain|hair|binder|cold|congest*|infection|scan|film|surgery|incision|scar|wound|stitches',
     'elephant ~4 chest',
     'sitting|standing|sat|pressing|pushing ~2 on|down_on ~1 my? chest',
     'clutch*|grabbing|grabbed|holding|clenching ~2 chest|heart',
@@ -320,8 +330,6 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'cant|couldnt ~1 find ~1 the|my? words',
     'words ~3 wrong|jumbled|garbled|mixed_up|dont_make_sense|not_making_sense|not_coming_out|wont_come_out|slurred|coming_out_wrong',
     'talking|speaking|sounds|sounding ~1 funny|weird|strange|drunk|gibberish|nonsense',
-    '@PERSON ~3 confus* !me|us|about|by|with|on|which|what|how|why|if|whether|where|when|at|as|regarding|because|over|between|re|the|my|his|her|this|that',
-    '@PERSON ~3 disoriented|delirious|not_making_sense|acting_strange|acting_weird|acting_strangely|talking_nonsense|makes_no_sense|acting_drunk',
     'doesnt|dont|didnt|cant ~1 know|recognize|recognise|remember ~2 where_he_is|where_she_is|where_im|where_he_was|where_she_was|who_im|who_he_is|who_she_is|me|us|his_own_name|her_own_name|my_own_name|his_name|her_name|my_name|his_family|her_family|what_year|his_wife|her_husband',
     'cant|couldnt ~1 see ~3 out_of ~2 one|left|right|eye',
     'trouble|difficulty|problems|hard_time ~1 seeing ~2 out_of|with ~2 one|left|right|my_left|my_right',
@@ -342,6 +350,9 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'no_puede|no_puedo ~1 hablar_bien'),
   ...group('stroke', { forbid: ORTHOPAEDIC, scope: 'sentence' },
     'cant|couldnt ~1 move|feel|lift|raise|use|hold_up|grip ~2 arm|arms|leg|legs|hand|hands|face|side|body'),
+  ...group('stroke', { forbid: CHRONIC, scope: 'sentence' },
+    '@PERSON ~3 confus*|disoriented|delirious !me|us|about|by|with|on|which|what|how|why|if|whether|where|when|at|as|regarding|because|over|between|re|the|my|his|her|this|that',
+    '@PERSON ~3 disoriented|delirious|not_making_sense|acting_strange|acting_weird|acting_strangely|talking_nonsense|makes_no_sense|acting_drunk'),
   ...group('stroke', { require: /\b(face|arm|leg|side|weak\w*|numb\w*|droop\w*|slur\w*|confus\w*|dizz\w*|stroke|words|vision|sudden\w*)\b/, scope: 'sentence' },
     'cant|couldnt ~1 talk|speak !right_now|now|rn|at_the_moment|because|cause|to|with|on|about|long|much|english|spanish|well|here|there|at'),
   ...group('stroke', { forbid: JOKING, scope: 'sentence' }, 'face|facial|smile|mouth ~3 drop*'),
@@ -438,15 +449,16 @@ const RULE_SPECS: readonly RuleSpec[] = [
     'havent|hasnt|not|no|didnt ~2 peed|pee|urinated|urine|peeing|wee|pissed'),
 
   // Declared emergencies: the patient says it is one without saying why (NHS 999; any request for 911).
-  ...group('declared', { always: true },
+  ...group('declared', { always: true, forbid: INSTRUCTIONS, scope: 'sentence' },
     'call|calling|called|dial|dialing|dialed|need|needs|send|sending|get|phone|llam*|llame|necesito ~2 911|999|112|ambulance|an_ambulance|paramedics|ems|emergency_services|ambulancia|una_ambulancia|the_paramedics',
     'send ~1 help',
     'this_is|its|it_is|having|have|got|theres|there_is|we_have|medical|es_una|tengo_una ~1 an|a? emergency|emergencia !contact|contacts|room|number|numbers|plan|kit|fund|card|department|dept|visit|doctor',
     '<can|could|will|would|is|does|if|to|need|want someone|somebody|anyone|alguien ~1 help|ayuda|ayudeme|ayudenme me|us? $',
     '<with|for|the|your|some|any|more|no help me|us? ~1 now|quick|quickly|hurry|911|immediately|right_now|fast'),
-  ...group('declared', {},
+  ...group('declared', { forbid: HYPERBOLE, scope: 'sentence' },
     'im|hes|shes|he_is|she_is|think_im|we_are|were|estoy|me_estoy ~1 dying|muriendo !of_laugh*|laugh*|to|for|lol|lmao|haha|inside|of_boredom|of_embarrassment|my_hair|of_hunger|of_thirst',
-    'going_to|about_to|might|will|voy_a ~1 die|morir !of_laugh*|laughing|of_embarrassment|of_boredom|lol|haha|lmao|someday|one_day|eventually|of_hunger|of_thirst',
+    'going_to|about_to|might|will|voy_a ~1 die|morir !of_laugh*|laughing|of_embarrassment|of_boredom|lol|haha|lmao|someday|one_day|eventually|of_hunger|of_thirst'),
+  ...group('declared', {},
     'fell|fallen|fall ~4 cant|couldnt ~1 get_up|stand|stand_up|move',
     'going|went|gone|goes ~1 into ~1 shock',
     'heatstroke|heat_stroke|sunstroke|sun_stroke'),
@@ -651,6 +663,7 @@ const POST_CUES = new Set(['gone', 'resolved', 'subsided', 'disappeared', 'stopp
   'has stopped', 'se fue', 'ya paso']);
 /** After a clause turn, these still talk about the symptom just named ("..., but it's gone now"). */
 const REFERS_BACK = new Set(['it', 'its', 'that', 'thats', 'now', 'which', 'the', 'all']);
+const ANSWER_NO = new Set(['no', 'none', 'nope', 'nah', 'negative', 'never', 'zero', '0', 'denies', 'nada', 'ninguno']);
 const RELAPSE = new Set(['back', 'again', 'returned', 'returning', 'restarted', 'worse', 'worsening']);
 /** After "gone", these mean it is not over: "gone on for hours", "gone numb". */
 const STILL_ON = new Set(['on', 'through', 'up', 'blue', 'numb', 'dead', 'weak', 'limp', 'bad', 'worse', 'crazy', 'black', 'dark', 'grey', 'gray', 'white', 'pale', 'cold', 'into']);
@@ -730,6 +743,9 @@ function isNegated(words: readonly string[], start: number, end: number): boolea
     if ((word === 'no' || word === 'nope' || word === 'nah') && ['the', 'his', 'her', 'our', 'your'].includes(words[index + 1] ?? '')) continue;
     if (NEGATION_CUES.has(word)) return true;
   }
+  // A form-style answer: "chest pain? no", "Chest pain: none", "SOB - no".
+  const answer = words[end] === CLAUSE_BREAK ? end + 1 : end;
+  if (ANSWER_NO.has(words[answer] ?? '') && (answer + 1 === words.length || words[answer + 1] === CLAUSE_BREAK)) return true;
   let crossed = false;
   for (let index = end; index < words.length && index < end + POST_WINDOW; index++) {
     // "nobody would miss me if I was gone": a condition, not a symptom that has passed.
@@ -823,6 +839,17 @@ const IF_EMBEDDERS = new Set(['know', 'sure', 'wonder', 'wondering', 'wondered',
   'matter', 'serious', 'dangerous', 'what', 'even', 'as']);
 const SUBJECTS = new Set(['i', 'im', 'ive', 'you', 'youre', 'he', 'hes', 'she', 'shes', 'we', 'they', 'theyre', 'my',
   'his', 'her', 'our', 'their', 'someone', 'somebody', 'u']);
+const FUTURE_GERUNDS = new Set(['having', 'getting', 'developing', 'another']);
+const FEARS = new Set(['worried', 'worry', 'scared', 'afraid', 'fear', 'fearful', 'nervous', 'anxious', 'concerned', 'terrified', 'paranoid']);
+const WHEN_ASKING = new Set(['should', 'to', 'do', 'does', 'would', 'will', 'is', 'are', 'can', 'must']);
+const FUTURE_VERBS = new Set(['get', 'gets', 'have', 'has', 'develop', 'develops', 'start', 'starts', 'ever', 'had', 'were',
+  'go', 'goes', 'take', 'took']);
+const CAUSE_VERBS = new Set(['cause', 'give', 'trigger', 'bring', 'lead', 'provoke', 'induce']);
+const MODAL_QUESTION_STARTS = new Set(['can', 'could', 'does', 'do', 'will', 'would', 'might', 'may', 'did', 'puede', 'pueden']);
+/** "watch for bleeding that won't stop", "look out for": instructions about what to watch for. */
+const WATCHERS = new Set(['watch', 'look', 'out', 'monitor', 'check', 'screen', 'alert', 'lookout']);
+/** Anywhere in the message, these say the patient has it now even if the clause with the symptom asks a question. */
+const PRESENT_REPORT = /\b(i have (it|this|that|them) (right )?now|im having (it|this|that|them)|i have it|its happening|happening (to me )?(right )?now|i feel it (right )?now|right now)\b/;
 const GENERIC_PEOPLE = new Set(['someone', 'somebody', 'you', 'a', 'an', 'people', 'your', 'anyone', 'one', 'person',
   'women', 'men', 'kids', 'children', 'patients', 'elderly', 'older']);
 /** After the match, these mean the patient is asking about their own symptom: "is bleeding like this normal?". */
@@ -843,19 +870,28 @@ function isInformational(words: readonly string[], start: number, end: number): 
   };
   const [first, last] = clauseBounds(words, start, end, isTurn);
   if (words.slice(end, last).some((word) => CONCERN_AFTER.has(word))) return false;
+  if (PRESENT_REPORT.test(words.join(' '))) return false;
 
   // Hypothetical: "if" (not "whether") with the match inside the if-clause, i.e. before a second subject.
   for (let index = start - 1; index >= first; index--) {
     const word = words[index] ?? '';
     // "how do you know if someone is having a stroke": about people in general, so a question for education.
     if ((word === 'if' || word === 'when') && GENERIC_PEOPLE.has(words[index + 1] ?? '')) return true;
-    const isHypothetical = (word === 'if' && !IF_EMBEDDERS.has(words[index - 1] ?? '')) || word === 'unless' ||
+    // "when should I call about ...", "when to worry about ...": asking for a rule, not reporting.
+    if (word === 'when' && WHEN_ASKING.has(words[index + 1] ?? '')) return true;
+    // "what if I get a seizure while driving" looks ahead; "what if this is a stroke" is a worry about now.
+    const whatIfAhead = word === 'if' && words[index - 1] === 'what' && FUTURE_VERBS.has(words[index + 2] ?? '');
+    const isHypothetical = (word === 'if' && (!IF_EMBEDDERS.has(words[index - 1] ?? '') || whatIfAhead)) || word === 'unless' ||
       word === 'whenever' || word === 'incase' || pairAt(words, index) === 'in case' || pairAt(words, index) === 'en caso';
     if (!isHypothetical) continue;
     const subjects = words.slice(index + 1, start).filter((between) => SUBJECTS.has(between)).length;
     if (subjects <= 1) return true;
     break;
   }
+  // "could my new pills cause a stroke?": a question about a possible effect (but "is it causing ..." presupposes it).
+  let beforeMatch = start - 1;
+  while (beforeMatch > first && SKIPPABLE.has(words[beforeMatch] ?? '')) beforeMatch--;
+  if (CAUSE_VERBS.has(words[beforeMatch] ?? '') && MODAL_QUESTION_STARTS.has(words[first] ?? '')) return true;
   // "can I get a stroke from this?", "will he have a seizure": a question about risk, not a report.
   if (['can', 'could', 'will', 'would', 'might', 'may'].includes(words[first] ?? '') && SUBJECTS.has(words[first + 1] ?? '') &&
     ['get', 'have', 'develop', 'suffer', 'cause', 'give', 'experience'].includes(words[first + 2] ?? '') && start <= first + 5) {
@@ -864,16 +900,20 @@ function isInformational(words: readonly string[], start: number, end: number): 
   for (let index = start - 1; index >= first; index--) {
     const word = words[index] ?? '';
     const asksAbout = word === 'about' && (ABOUT_ASKERS.has(words[index - 1] ?? '') || ABOUT_ASKERS.has(words[index - 2] ?? ''));
-    if (INFO_CUES.has(word) || asksAbout) {
+    const watchFor = word === 'for' && WATCHERS.has(words[index - 1] ?? '');
+    if (INFO_CUES.has(word) || asksAbout || watchFor) {
       let before = index - 1;
       while (before >= first && SKIPPABLE.has(words[before] ?? '')) before--;
       const owner = words[before] ?? '';
       return !(EXPERIENCE_VERBS.has(owner) || ['having', 'showing', 'show', 'shows', 'experiencing'].includes(owner));
     }
+    // "worried about having a stroke" fears the future; "worried about my chest pain" reports the present.
+    if (FUTURE_GERUNDS.has(word) && ['about', 'of'].includes(words[index - 1] ?? '') && FEARS.has(words[index - 2] ?? '')) return true;
     if (EXPERIENCERS.has(word)) return false;
     if (EXPERIENCE_VERBS.has(word) && !GENERIC_SUBJECTS.has(words[index - 1] ?? '')) return false;
     const next = words[index + 1] ?? '';
-    if (NEAR_DEMONSTRATIVES.has(word) && start - index <= 3 && (index + 1 === start || LINKING.has(next))) return false;
+    const adjacent = index + 1 === start && word !== 'that' && word !== 'thats';
+    if (NEAR_DEMONSTRATIVES.has(word) && start - index <= 3 && (adjacent || LINKING.has(next))) return false;
   }
   if (TOPIC_AFTER.has(words[end] ?? '')) return true;
   return QUESTION_STARTS.has(words[first] ?? '') && first < start;
@@ -883,7 +923,7 @@ function isInformational(words: readonly string[], start: number, end: number): 
 // Public API.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Bounds the work per message (about 30 ms at this size); far above any SMS or ordinary chat message. */
+/** Bounds the work per message (tens of milliseconds at worst at this size); far above any SMS or chat message. */
 const MAX_CHARS = 20_000;
 
 function sentenceText(words: readonly string[], start: number, end: number): string {

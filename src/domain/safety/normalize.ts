@@ -166,6 +166,9 @@ function splitRunTogether(word: string, lexicon: Lexicon): string | undefined {
   return undefined;
 }
 
+/** No clinical word is longer; longer "words" (pasted links, keyboard mashing) are left as they are. */
+const MAX_WORD = 24;
+
 const spellings = new WeakMap<Lexicon, Map<string, string>>();
 const SPELLING_CACHE_LIMIT = 20_000;
 
@@ -190,6 +193,7 @@ function spellUncached(word: string, lexicon: Lexicon): string {
   const shortened = word.replace(/([a-z])\1{2,}/g, '$1$1');
   const fromShortened = lexicon.variants.get(shortened) ?? (lexicon.known.has(shortened) ? shortened : undefined);
   if (fromShortened) return fromShortened;
+  if (shortened.length > MAX_WORD) return shortened;
   // Dropped final g ("bleedin", "chokin").
   if (shortened.length >= 5 && shortened.endsWith('in') && lexicon.known.has(`${shortened}g`)) return `${shortened}g`;
   if (lexicon.prefixes.some((prefix) => shortened.startsWith(prefix))) return shortened;
@@ -233,7 +237,8 @@ function joinSplitWords(words: readonly string[], lexicon: Lexicon): CanonicalTo
     let end = index;
     while (end < words.length && /^[a-z]$/.test(words[end] ?? '')) end++;
     if (end - index >= 3) {
-      segments.push({ word: words.slice(index, end).join(''), from: index, to: end });
+      if (end - index <= MAX_WORD) segments.push({ word: words.slice(index, end).join(''), from: index, to: end });
+      else for (let letter = index; letter < end; letter++) segments.push({ word: words[letter] ?? '', from: letter, to: letter + 1 });
       index = end;
       continue;
     }
