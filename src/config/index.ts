@@ -34,6 +34,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (present.MICROSOFT_APP_ID && !present.MICROSOFT_APP_PASSWORD && present.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
     problems.push('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID');
   }
+  const azure = ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_DEPLOYMENT'].filter((name) => present[name]);
+  if (azure.length > 0 && azure.length < 3) problems.push('AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT: set all three, or none');
   if (present.NODE_ENV === 'production' && !present.WEBCHAT_SECRET) problems.push('WEBCHAT_SECRET: required in production (chat tokens and links must survive restarts)');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;

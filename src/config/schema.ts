@@ -49,6 +49,13 @@ export const configSchema = z
     TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'expected a Messaging Service SID: MG followed by 32 hex characters').optional(),
     TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
 
+    // Azure OpenAI (optional): helps extract symptoms from messy text and phrase cited education answers;
+    // it never decides a disposition. Without it every feature runs on its deterministic path.
+    AZURE_OPENAI_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected the resource URL, e.g. https://my-resource.openai.azure.com' }).optional(),
+    AZURE_OPENAI_API_KEY: z.string().min(8, 'expected the resource key').optional(),
+    AZURE_OPENAI_DEPLOYMENT: z.string().regex(/^[\w.-]{1,64}$/, 'expected a deployment name').optional(),
+    AZURE_OPENAI_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'expected an API version such as 2024-10-21').default('2024-10-21'),
+
     // Bot Framework channels (Teams and others through Azure Bot Service); empty: /api/messages is local only
     MICROSOFT_APP_ID: z.string().optional(),
     MICROSOFT_APP_PASSWORD: z.string().optional(),
