@@ -1,7 +1,7 @@
 import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import { identityOf, isOptOutConfirmation, TURN_IDENTITY } from '../../dialogs/identity.js';
 import type { Purpose } from '../domain/consent/consent.js';
-import type { OutboundGateway } from '../domain/messaging/gateway.js';
+import type { OutboundGateway, SendOutcome } from '../domain/messaging/gateway.js';
 import type { MessageChannel, OutboundKind } from '../domain/messaging/types.js';
 import type { TurnIdentity } from '../domain/safety/service.js';
 
@@ -14,6 +14,8 @@ export interface OutboundContext {
   kind: 'reply' | 'proactive';
   purpose?: Purpose;
   count: number;
+  /** What the gateway did with each message of the turn, in order. */
+  outcomes: SendOutcome[];
 }
 
 /**
@@ -26,11 +28,13 @@ export class GatewayAdapter extends BotAdapter {
   }
 
   /** Runs one turn for an inbound (or proactive) activity. */
-  async runTurn(activity: Partial<Activity>, identity: TurnIdentity, outbound: Omit<OutboundContext, 'count'>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  async runTurn(activity: Partial<Activity>, identity: TurnIdentity, outbound: Omit<OutboundContext, 'count' | 'outcomes'>, logic: (context: TurnContext) => Promise<void>): Promise<SendOutcome[]> {
     const context = new TurnContext(this, activity);
+    const state: OutboundContext = { ...outbound, count: 0, outcomes: [] };
     context.turnState.set(TURN_IDENTITY, identity);
-    context.turnState.set(OUTBOUND, { ...outbound, count: 0 });
+    context.turnState.set(OUTBOUND, state);
     await this.runMiddleware(context, logic);
+    return state.outcomes;
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -52,6 +56,7 @@ export class GatewayAdapter extends BotAdapter {
         kind,
         purpose: outbound.purpose,
       });
+      outbound.outcomes.push(result);
       responses.push({ id: result.messageId });
     }
     return responses;

@@ -54,7 +54,7 @@ export function createConversations(deps: ConversationDeps) {
   const adapters = { sms: new GatewayAdapter('sms', gateway), webchat: new GatewayAdapter('webchat', gateway) };
   for (const adapter of Object.values(adapters)) adapter.onTurnError = onTurnError;
 
-  const proactive = new ProactiveMessenger({ models: deps.db.models, patients: repos.patients, messages: repos.messages, adapters });
+  const proactive = new ProactiveMessenger({ models: deps.db.models, patients: repos.patients, adapters });
   const runtime = new ConversationRuntime({ messages: repos.messages, patients: repos.patients, bot, adapters, proactive, clock: deps.clock, logger: deps.logger });
   return { gateway, runtime, bot, proactive, onTurnError, onCarrierOptOut };
 }

@@ -1,7 +1,6 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Purpose } from '../domain/consent/consent.js';
-import type { MessageLog } from '../domain/messaging/ports.js';
-import type { Message } from '../domain/messaging/types.js';
+import type { SendOutcome } from '../domain/messaging/gateway.js';
 import type { PatientRepository } from '../domain/patients/ports.js';
 import { upsertById } from '../store/duplicate.js';
 import type { Models } from '../store/models.js';
@@ -22,7 +21,7 @@ interface StoredReference {
  */
 export class ProactiveMessenger {
   constructor(
-    private readonly deps: { models: Models; patients: PatientRepository; messages: MessageLog; adapters: Record<ProactiveChannel, GatewayAdapter> },
+    private readonly deps: { models: Models; patients: PatientRepository; adapters: Record<ProactiveChannel, GatewayAdapter> },
   ) {}
 
   /** Remembers where the patient can be reached (called on each inbound message of a known patient). */
@@ -31,23 +30,27 @@ export class ProactiveMessenger {
     await upsertById(this.deps.models.ConversationRef, `${patientId}:${channel}`, { $set: { reference: JSON.stringify(reference) } });
   }
 
-  /** Sends one message; the same idempotency key never sends twice. Returns the recorded message. */
-  async send(input: { patientId: string; channel: ProactiveChannel; text: string; purpose: Purpose; idempotencyKey: string }): Promise<Message | undefined> {
+  /**
+   * Sends one message; the same idempotency key never sends twice. Returns what the gateway did
+   * (`no_address`: the patient has never used this channel, so there is nowhere to write).
+   */
+  async send(input: { patientId: string; channel: ProactiveChannel; text: string; purpose: Purpose; idempotencyKey: string }): Promise<SendOutcome | { status: 'no_address' }> {
     const patient = await this.deps.patients.get(input.patientId);
     if (!patient) throw new Error('proactive message for an unknown patient');
     const stored = await this.deps.models.ConversationRef.findById(`${input.patientId}:${input.channel}`).lean();
     const address = stored ? (JSON.parse(stored.reference) as StoredReference).address : input.channel === 'sms' ? patient.phone : undefined;
-    if (!address) return undefined; // never chatted on the web: nowhere to write
+    if (!address) return { status: 'no_address' };
 
-    let messageId: string | undefined;
-    await this.deps.adapters[input.channel].runTurn(
+    const outcomes = await this.deps.adapters[input.channel].runTurn(
       { type: ActivityTypes.Event, name: 'careloop.proactive', channelId: input.channel, conversation: { id: `${input.channel}:${address}`, isGroup: false, conversationType: 'personal', name: '' } },
       { channel: input.channel, address, patient, messageId: input.idempotencyKey },
       { idempotencyPrefix: input.idempotencyKey, kind: 'proactive', purpose: input.purpose },
       async (context) => {
-        messageId = (await context.sendActivity({ type: ActivityTypes.Message, text: input.text }))?.id;
+        await context.sendActivity({ type: ActivityTypes.Message, text: input.text });
       },
     );
-    return messageId ? this.deps.messages.get(messageId) : undefined;
+    const outcome = outcomes[0];
+    if (!outcome) throw new Error('the proactive turn sent nothing');
+    return outcome;
   }
 }

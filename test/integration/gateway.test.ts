@@ -64,11 +64,13 @@ describe('outbound gateway', () => {
   it('holds proactive messages in the patient\'s quiet hours but never replies', async () => {
     clock.advance(12 * 3600_000); // 03:00 UTC: 23:00 in New York
     try {
-      expect(await gateway.send(reminder({}))).toMatchObject({ status: 'blocked', reason: 'quiet_hours' });
+      expect(await gateway.send(reminder({ idempotencyKey: 'job:night' }))).toMatchObject({ status: 'blocked', reason: 'quiet_hours' });
       expect(await gateway.send(reminder({ kind: 'reply', idempotencyKey: 'reply:x:0' }))).toMatchObject({ status: 'queued' });
     } finally {
       clock.advance(-12 * 3600_000);
     }
+    // The held message keeps its key free: in the morning the same job sends it.
+    expect(await gateway.send(reminder({ idempotencyKey: 'job:night' }))).toMatchObject({ status: 'queued', messageId: 'job:night' });
   });
 
   it('sends nothing after an opt-out but the one confirmation', async () => {

@@ -109,3 +109,23 @@ describe('.env.example', () => {
     expect(() => parseConfig(values)).not.toThrow();
   });
 });
+
+describe('rules across variables', () => {
+  it.each([
+    [{ NODE_ENV: 'production' }, 'WEBCHAT_SECRET'],
+    [{ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}` }, 'TWILIO_AUTH_TOKEN'],
+    [{ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32) }, 'TWILIO_FROM'],
+    [{ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com' }, 'AZURE_OPENAI_API_KEY'],
+    [{ MICROSOFT_APP_ID: 'app' }, 'MICROSOFT_APP_PASSWORD'],
+  ])('%o needs %s', (env, variable) => {
+    expect(() => parseConfig(env)).toThrow(variable);
+  });
+
+  it('accepts a complete Twilio and Azure OpenAI setup', () => {
+    const config = parseConfig({
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32), TWILIO_MESSAGING_SERVICE_SID: `MG${'b'.repeat(32)}`,
+      AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'k'.repeat(32), AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-mini',
+    });
+    expect(config.AZURE_OPENAI_API_VERSION).toBe('2024-10-21');
+  });
+});

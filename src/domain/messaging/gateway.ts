@@ -25,6 +25,7 @@ export type SendOutcome =
   | { status: 'blocked'; messageId: string; reason: BlockedReason }
   | { status: 'failed'; messageId: string; errorCode?: string }
   | { status: 'duplicate'; messageId: string };
+// A blocked attempt is recorded under `<key>~blocked~<time>`: the key itself stays free for a later attempt.
 
 /** Delivers one recorded message through a provider (Twilio, the Direct Line store, a Bot Framework connector). */
 export type Deliver = (message: Message) => Promise<DeliveryResult>;
@@ -52,7 +53,9 @@ export class OutboundGateway {
     const now = this.deps.clock.now();
     const blockedReason = await this.refusal(request, now);
     const message: Message = {
-      id: request.idempotencyKey,
+      // A refused attempt is recorded without using up the key, so the same message can go out later
+      // (after quiet hours, after START).
+      id: blockedReason ? `${request.idempotencyKey}~blocked~${now.getTime()}` : request.idempotencyKey,
       direction: 'outbound',
       channel: request.channel,
       address: request.address,

@@ -1,0 +1,46 @@
+import type { ProactiveMessenger } from '../src/bot/proactive.js';
+import type { Job } from './job.js';
+
+/**
+ * One education message due for a patient on a day of their programme (e.g. the wound-care tip on post-op
+ * day 2). Which items are due is the programme's business: the post-op and reminder issues will compute them
+ * from their protocols; this job only sends them.
+ */
+export interface EducationDripItem {
+  patientId: string;
+  articleId: string;
+  /** The programme day (YYYY-MM-DD, patient's local date) the item belongs to: part of the idempotency key. */
+  day: string;
+}
+
+export interface EducationDripContext {
+  due(now: Date): Promise<EducationDripItem[]>;
+  /** The SMS-sized tip for an article, from the education library; undefined for an unknown article. */
+  tipFor(articleId: string): string | undefined;
+  proactive: ProactiveMessenger;
+}
+
+/**
+ * Sends due education tips by SMS through the proactive path (consent for `education`, opt-out and quiet
+ * hours are checked by the gateway). Each item has a deterministic key, so a re-run never sends it twice.
+ */
+export const educationDrip: Job<EducationDripContext> = {
+  name: 'education-drip',
+  cron: '*/15 * * * *',
+  async run({ due, tipFor, proactive, clock }) {
+    const counts = { sent: 0, blocked: 0, already_sent: 0, no_address: 0, unknown_article: 0, failed: 0 };
+    for (const item of await due(clock.now())) {
+      const text = tipFor(item.articleId);
+      if (!text) {
+        counts.unknown_article += 1;
+        continue;
+      }
+      const idempotencyKey = `drip:${item.patientId}:${item.articleId}:${item.day}`;
+      const outcome = await proactive.send({ patientId: item.patientId, channel: 'sms', text, purpose: 'education', idempotencyKey });
+      if (outcome.status === 'blocked' || outcome.status === 'failed' || outcome.status === 'no_address') counts[outcome.status] += 1;
+      else if (outcome.status === 'duplicate') counts.already_sent += 1;
+      else counts.sent += 1;
+    }
+    return counts;
+  },
+};

@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/lib/clock.js';
+import { educationDrip, type EducationDripItem } from '../../schedules/education-drip.js';
+import type { FakeTwilio } from '../fakes/twilio-server.js';
+import { fakeTwilio, startSmsApp } from '../helpers/sms.js';
+
+let fake: FakeTwilio;
+let sms: Awaited<ReturnType<typeof startSmsApp>>;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  fake = await fakeTwilio();
+  sms = await startSmsApp(fake);
+  const key = await sms.adminKey();
+  const post = async (path: string, body: unknown) =>
+    ((await (await fetch(`${sms.app.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: string }).id;
+  const careTeamId = await post('/api/v1/care-teams', { name: 'Surgery', timeZone: 'UTC' });
+  const patient = { timeZone: 'UTC', dateOfBirth: '1960-01-01', careTeamId };
+  ids.educated = await post('/api/v1/patients', { ...patient, name: 'Ed U', phone: '+15554440001', consent: { sms: true } });
+  ids.remindersOnly = await post('/api/v1/patients', { ...patient, name: 'Rem O', phone: '+15554440002', consent: { sms: { granted: true, purposes: ['medication_reminders'] } } });
+});
+
+describe('education drip job (the seam the scheduled-outreach issue will schedule)', () => {
+  it('sends due tips once, through consent and the gateway, and counts what happened', async () => {
+    const items: EducationDripItem[] = [
+      { patientId: ids.educated!, articleId: 'wound-care', day: '2026-03-12' },
+      { patientId: ids.remindersOnly!, articleId: 'wound-care', day: '2026-03-12' },
+      { patientId: ids.educated!, articleId: 'no-such-article', day: '2026-03-12' },
+    ];
+    const context = {
+      due: async () => items,
+      tipFor: (articleId: string) => (articleId === 'wound-care' ? 'Day 2 tip: keep your wound clean and dry. Reply 3 to ask a question.' : undefined),
+      proactive: sms.app.server.conversations.proactive,
+      clock: systemClock,
+    };
+    expect(await educationDrip.run(context)).toMatchObject({ sent: 1, blocked: 1, unknown_article: 1, already_sent: 0 });
+    expect(fake.messages.filter((m) => m.to === '+15554440001').map((m) => m.body)).toEqual([expect.stringMatching(/^Day 2 tip/)]);
+    expect(fake.messages.filter((m) => m.to === '+15554440002')).toHaveLength(0);
+
+    // A second pass over the same items sends nothing new; the refused one is refused again, not skipped.
+    expect(await educationDrip.run(context)).toMatchObject({ sent: 0, already_sent: 1, blocked: 1 });
+    expect(fake.messages.filter((m) => m.to === '+15554440001')).toHaveLength(1);
+  });
+});
