@@ -7,4 +7,11 @@ export const DialogIds = {
   checkinWaterfall: 'checkin.waterfall',
   checkinScore: 'checkin.score',
   checkinNote: 'checkin.note',
+  symptomCheck: 'symptom',
+  symptomWaterfall: 'symptom.waterfall',
+  symptomText: 'symptom.text',
+  symptomFollowUp: 'symptom.followup',
+  education: 'education',
+  educationWaterfall: 'education.waterfall',
+  educationQuestion: 'education.question',
 } as const;

@@ -1,48 +1,92 @@
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { CheckinService } from '../src/domain/checkins/checkins.js';
+import type { EducationService } from '../src/domain/education/ask.js';
 import type { SafetyService, SafetySettings } from '../src/domain/safety/service.js';
+import type { SymptomCheckService } from '../src/domain/symptoms/service.js';
 import { CheckinDialog } from './checkin-dialog.js';
+import { EducationDialog } from './education-dialog.js';
 import { DialogIds } from './ids.js';
 import { identityOf } from './identity.js';
 import { InterruptibleDialog } from './interruptible-dialog.js';
+import { SymptomCheckDialog } from './symptom-check-dialog.js';
 
-const CHECKIN_CHOICE = /^\s*(1|one|check.?in|feel|feeling)\b/i;
+const CHECKIN = /^\s*(1|one|check.?in)\b|\bhow i feel\b/i;
+const SYMPTOMS = /^\s*(2|two|symptoms?|check (a |my )?symptoms?)\W*$/i;
+const QUESTION_MENU = /^\s*(3|three|question|ask)\W*$/i;
+const GREETING = /^\s*(hi|hello|hey|hiya|hola|yo|good (morning|afternoon|evening)|menu|start over)\b/i;
+const LOOKS_LIKE_QUESTION = /\?\s*$|^\s*(what|how|when|why|can|could|should|is|are|do|does|will|which)\b/i;
+
+export interface MainDialogServices {
+  safety: SafetyService;
+  checkins: CheckinService;
+  symptoms: SymptomCheckService;
+  education: EducationService;
+  settings: SafetySettings;
+}
 
 /**
- * Where every conversation starts. Enrolled patients are offered the check-in (more programs join this menu
- * with their issues: reminders, post-op, education, symptom check). People CareLoop does not know see no one's
- * data and are told what they can do.
+ * Where every conversation starts. Enrolled patients can check in; everyone, enrolled or not, can check a
+ * symptom or ask a health question. A message that is plainly a question or a description of symptoms goes
+ * straight there. People CareLoop does not know see no one's data.
  */
 export class MainDialog extends InterruptibleDialog {
-  constructor(safety: SafetyService, checkins: CheckinService, private readonly settings: SafetySettings) {
-    super(DialogIds.main, safety);
+  constructor(private readonly services: MainDialogServices) {
+    super(DialogIds.main, services.safety);
     this.addDialog(new TextPrompt(DialogIds.mainChoice));
-    this.addDialog(new CheckinDialog(safety, checkins));
+    this.addDialog(new CheckinDialog(services.safety, services.checkins));
+    this.addDialog(new SymptomCheckDialog(services.safety, services.symptoms, services.settings));
+    this.addDialog(new EducationDialog(services.safety, services.education));
     this.addDialog(new WaterfallDialog(DialogIds.mainWaterfall, [this.greet.bind(this), this.route.bind(this)]));
     this.initialDialogId = DialogIds.mainWaterfall;
   }
 
   private async greet(step: WaterfallStepContext) {
+    const text = step.context.activity.text ?? '';
     const { patient } = identityOf(step.context);
-    const { clinicName, emergencyNumber } = this.settings;
+    // A first message that already says what the patient wants goes straight there.
+    if (this.wants(text, Boolean(patient)) !== 'menu') return step.next(text);
+    const { clinicName, emergencyNumber } = this.services.settings;
     if (!patient) {
-      await step.context.sendActivity(
-        `Hello, this is ${clinicName}'s CareLoop. I do not have a patient record for you, so I cannot see or share any personal information. ` +
-          `If you are a patient, ask your clinic to enroll you. In an emergency call ${emergencyNumber}.`,
-      );
-      return step.endDialog();
+      return step.prompt(DialogIds.mainChoice, {
+        prompt:
+          `Hello, this is ${clinicName}'s CareLoop. I do not have a patient record for you, so I cannot see or share any personal information. ` +
+          `Reply 2 to check a symptom or 3 to ask a health question. In an emergency call ${emergencyNumber}.`,
+      });
     }
-    // "1" as the very first message goes straight to the check-in.
-    if (CHECKIN_CHOICE.test(step.context.activity.text ?? '')) return step.next(step.context.activity.text);
     const firstName = patient.name.split(/\s+/)[0];
     return step.prompt(DialogIds.mainChoice, {
-      prompt: `Hi ${firstName}, this is ${clinicName}. Reply 1 to tell your care team how you are feeling today, AGENT to reach a nurse, or HELP for help.`,
+      prompt: `Hi ${firstName}, this is ${clinicName}. Reply 1 to tell your care team how you are feeling today, 2 to check a symptom, 3 to ask a health question, AGENT to reach a nurse, or HELP for help.`,
     });
   }
 
   private async route(step: WaterfallStepContext) {
-    if (CHECKIN_CHOICE.test(String(step.result ?? ''))) return step.beginDialog(DialogIds.checkin);
-    await step.context.sendActivity('Sorry, I did not understand that. Reply 1 to check in, AGENT to reach a nurse, or HELP for help.');
-    return step.endDialog();
+    const text = String(step.result ?? '');
+    const { patient } = identityOf(step.context);
+    switch (this.wants(text, Boolean(patient))) {
+      case 'checkin':
+        return step.beginDialog(DialogIds.checkin);
+      case 'symptoms':
+        return step.beginDialog(DialogIds.symptomCheck, SYMPTOMS.test(text) ? {} : { text });
+      case 'question':
+        return step.beginDialog(DialogIds.education, QUESTION_MENU.test(text) ? {} : { text });
+      default:
+        await step.context.sendActivity(
+          patient
+            ? 'Sorry, I did not understand that. Reply 1 to check in, 2 to check a symptom, 3 to ask a question, AGENT to reach a nurse, or HELP for help.'
+            : 'Sorry, I did not understand that. Reply 2 to check a symptom or 3 to ask a health question.',
+        );
+        return step.endDialog();
+    }
+  }
+
+  private wants(text: string, enrolled: boolean): 'checkin' | 'symptoms' | 'question' | 'menu' {
+    const words = text.trim().split(/\s+/).filter(Boolean).length;
+    // "hi", "hello?", "hi is this the clinic": a greeting gets the menu.
+    if (words === 0 || (GREETING.test(text) && words <= 6)) return 'menu';
+    if (enrolled && CHECKIN.test(text)) return 'checkin';
+    if (SYMPTOMS.test(text)) return 'symptoms';
+    if (QUESTION_MENU.test(text) || LOOKS_LIKE_QUESTION.test(text)) return 'question';
+    // A few words that are not a menu choice describe a problem: "sore throat since monday".
+    return words >= 2 ? 'symptoms' : 'menu';
   }
 }

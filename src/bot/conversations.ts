@@ -1,5 +1,7 @@
 import { ConversationState, type Storage } from 'botbuilder';
 import { CheckinService } from '../domain/checkins/checkins.js';
+import type { EducationService } from '../domain/education/ask.js';
+import type { SymptomCheckService } from '../domain/symptoms/service.js';
 import { OutboundGateway, type Deliver } from '../domain/messaging/gateway.js';
 import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
 import type { MessageChannel } from '../domain/messaging/types.js';
@@ -25,6 +27,8 @@ export interface ConversationDeps {
   quietHours: string;
   /** Conversation state; MongoDB unless given (the benchmark's MemoryStorage baseline). */
   stateStorage?: Storage;
+  symptoms: SymptomCheckService;
+  education: EducationService;
   /** How each channel delivers; the gateway calls them after its checks. */
   providers: Partial<Record<MessageChannel, Deliver>>;
 }
@@ -47,7 +51,7 @@ export function createConversations(deps: ConversationDeps) {
   const conversationState = new ConversationState(deps.stateStorage ?? new MongoStorage(deps.db.models));
   const safety = new SafetyService({ contacts: repos.contacts, patients: deps.patients, alerts: repos.alerts, clock: deps.clock, settings: deps.settings });
   const checkins = new CheckinService({ checkins: repos.checkins, alerts: repos.alerts, clock: deps.clock });
-  const dialog = new MainDialog(safety, checkins, deps.settings);
+  const dialog = new MainDialog({ safety, checkins, symptoms: deps.symptoms, education: deps.education, settings: deps.settings });
   const bot = new CareLoopBot(conversationState, dialog);
 
   const onTurnError = turnErrorHandler(conversationState, deps.logger, deps.settings.emergencyNumber);

@@ -6,6 +6,11 @@ import type { Config } from '../config/index.js';
 import { ApiKeyService } from '../domain/auth/service.js';
 import { CareTeamService, StaffService } from '../domain/directory.js';
 import { PatientService } from '../domain/patients/service.js';
+import { EducationService } from '../domain/education/ask.js';
+import { loadLibrary } from '../domain/education/library.js';
+import { MODEL_FINDINGS_PROMPT, modelFindingsSchema, toFindings } from '../domain/symptoms/model-findings.js';
+import { SymptomCheckService } from '../domain/symptoms/service.js';
+import { LanguageModel } from '../integrations/azure-openai/client.js';
 import { createConversations, type Conversations } from '../bot/conversations.js';
 import { botFrameworkRoutes } from '../channels/botframework/routes.js';
 import { smsProvider } from '../channels/sms/provider.js';
@@ -26,6 +31,7 @@ import { buildOpenApi } from './openapi.js';
 import { RouteTable } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { triageRoutes } from './routes/triage.js';
 import { directoryRoutes } from './routes/directory.js';
 import { patientRoutes } from './routes/patients.js';
 
@@ -106,9 +112,21 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
   const webchatStore = new MongoDirectLineStore(db.connection, clock);
   const webchatSecret = config.WEBCHAT_SECRET ?? randomBytes(32).toString('base64url');
   if (!config.WEBCHAT_SECRET) logger.warn('WEBCHAT_SECRET is not set: using a random one; chat links and tokens stop working at restart');
+  const settings = { clinicName: config.CLINIC_NAME, clinicPhone: config.CLINIC_PHONE, emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE };
+  // The model is optional and never decides: it may add extracted findings (which can only raise a level) and
+  // phrase cited answers from the library's passages.
+  const model = LanguageModel.fromConfig(config, { logger });
+  const symptoms = new SymptomCheckService({
+    alerts: repos.alerts, settings,
+    extractor: model && (async (text) => {
+      const extracted = await model.extractJson({ system: MODEL_FINDINGS_PROMPT, user: text, schema: modelFindingsSchema, schemaName: 'symptom_findings' });
+      return extracted && toFindings(extracted);
+    }),
+  });
+  const education = new EducationService({ library: loadLibrary(), answerer: model && ((question, passages) => model.answerFromPassages(question, passages)) });
   const conversations = createConversations({
-    db, patients, clock, logger, stateStorage,
-    settings: { clinicName: config.CLINIC_NAME, clinicPhone: config.CLINIC_PHONE, emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE },
+    db, patients, clock, logger, stateStorage, symptoms, education,
+    settings,
     quietHours: config.QUIET_HOURS,
     providers: {
       sms: smsProvider(twilio, publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`),
@@ -145,6 +163,7 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
   const routes = new RouteTable(app);
   patientRoutes(routes, patients);
   conversationRoutes(routes, { patients, messages: repos.messages, alerts: repos.alerts });
+  triageRoutes(routes, symptoms);
   directoryRoutes(routes, { careTeams: new CareTeamService(repos.careTeams), staff: new StaffService(repos.staff, repos.careTeams) });
   adminRoutes(routes, { apiKeys: new ApiKeyService(repos.apiKeys, clock), audit: repos.audit });
 

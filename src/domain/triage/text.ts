@@ -1,0 +1,193 @@
+/**
+ * Message text for triage: bounded, folded into canonical words (reusing the safety normaliser, so typos and SMS
+ * shorthand read the same way as in emergency detection) and cut into clauses, with NegEx-style scope helpers.
+ *
+ * Negation follows NegEx (Chapman et al., 2001): a trigger ("no", "denies", "without") negates findings up to a
+ * few words after it in the same clause, until a scope terminator ("but", "and", "however"). A post-trigger
+ * ("the pain is gone") negates what came before it. Hedges ("maybe", "not sure if") mark a finding uncertain,
+ * never negated: a hedged symptom still counts, because missing it is worse than over-calling it.
+ */
+import { CLAUSE_BREAK, buildLexicon, normalizeMessage } from '../safety/normalize.js';
+
+/**
+ * Only the first characters are analysed. Symptom messages are short; this bounds the work on pasted text and
+ * adversarial input (every pattern below is linear in its input, and the input is capped).
+ */
+export const MAX_ANALYSED_CHARS = 4_000;
+
+/** One clause: canonical words between clause breaks, joined with single spaces. */
+export interface Clause {
+  words: string[];
+  /** `words` joined with spaces, with a leading and trailing space so patterns can use ` word ` boundaries. */
+  text: string;
+  /** Character offset of each word in `text`. */
+  starts: number[];
+}
+
+export interface PreparedText {
+  /** Lower-cased original text (bounded), for number readings such as "bp 190/115". */
+  raw: string;
+  clauses: Clause[];
+  /** All clauses joined with " | ", for message-wide context. */
+  all: string;
+}
+
+/** Long, distinctive words that absorb typos ("diarhea", "vomitting", "breathin"). */
+const FUZZY_TARGETS = [
+  'breathing', 'breathe', 'vomiting', 'vomited', 'diarrhea', 'headache', 'migraine', 'swelling', 'swollen', 'bleeding',
+  'confused', 'confusion', 'seizure', 'pregnant', 'stomach', 'temperature', 'throat', 'fever', 'dizzy', 'dizziness',
+  'nausea', 'nauseous', 'coughing', 'wheezing', 'infection', 'infected', 'incision', 'surgery', 'rash', 'chest',
+  'shortness', 'urinate', 'urinating', 'burning', 'constipated', 'unconscious', 'unresponsive', 'lethargic',
+  'diabetic', 'diabetes', 'asthma', 'warfarin', 'eliquis', 'xarelto', 'chemotherapy', 'transplant', 'prednisone',
+  'throwing', 'sweating', 'painful', 'daughter', 'husband', 'grandmother', 'newborn', 'toddler', 'yesterday',
+  'tonsils', 'tingling', 'numbness', 'fainted', 'suicidal', 'stitches', 'discharge', 'antibiotics', 'emergency',
+  'abdomen', 'abdominal', 'appendix', 'migraine', 'delivered', 'contractions', 'movement', 'moving', 'sprained',
+  'twisted', 'ankle', 'wrist', 'shoulder', 'pressure', 'palpitations', 'racing', 'pounding', 'sugar', 'glucose',
+  'oxygen', 'thinner', 'thinners', 'blanch', 'purple', 'mottled', 'blotchy', 'sensitive', 'stiff', 'dehydrated',
+  'drowsy', 'sleepy', 'weakness', 'slurred', 'drooping', 'vision', 'blurry', 'blurred', 'tummy', 'belly',
+];
+
+/** Misspellings and shorthand the fuzzy matcher cannot reach (first letter wrong, too short, or ambiguous). */
+const VARIANTS: [string, string][] = [
+  ['pian', 'pain'], ['pane', 'pain'], ['pains', 'pain'], ['paine', 'pain'], ['hurst', 'hurts'], ['chset', 'chest'], ['chets', 'chest'], ['cheast', 'chest'], ['chesst', 'chest'],
+  ['diarrhoea', 'diarrhea'], ['diahrea', 'diarrhea'], ['diareah', 'diarrhea'], ['diarea', 'diarrhea'], ['diarrea', 'diarrhea'],
+  ['diahrrea', 'diarrhea'], ['diarhea', 'diarrhea'], ['diarrhoe', 'diarrhea'],
+  ['puking', 'vomiting'], ['puked', 'vomited'], ['puke', 'vomit'], ['barfing', 'vomiting'], ['barfed', 'vomited'],
+  ['vomitting', 'vomiting'], ['vommiting', 'vomiting'], ['vomting', 'vomiting'], ['vomitted', 'vomited'],
+  ['feaver', 'fever'], ['fevar', 'fever'], ['fver', 'fever'], ['feverish', 'fever'], ['fevers', 'fever'], ['temp', 'temperature'],
+  ['breath', 'breathe'], ['breth', 'breathe'], ['brethe', 'breathe'], ['breating', 'breathing'], ['brething', 'breathing'],
+  ['sob', 'short of breath'], ['cp', 'chest pain'], ['hedache', 'headache'],
+  ['headach', 'headache'], ['hedake', 'headache'], ['migrane', 'migraine'], ['stomache', 'stomach'], ['stomachache', 'stomach ache'],
+  ['tummyache', 'tummy ache'], ['bellyache', 'belly ache'], ['preggo', 'pregnant'], ['preggers', 'pregnant'], ['pregant', 'pregnant'],
+  ['prego', 'pregnant'], ['thoat', 'throat'], ['throut', 'throat'], ['dizy', 'dizzy'], ['dizzey', 'dizzy'], ['lightheaded', 'light headed'],
+  ['postop', 'post op'], ['surgury', 'surgery'], ['sugery', 'surgery'], ['surgey', 'surgery'], ['csection', 'c section'],
+  ['bp', 'bp'], ['hr', 'hr'], ['o2', 'o2'], ['spo2', 'o2'], ['sats', 'o2'], ['bs', 'blood sugar'], ['bg', 'blood sugar'],
+  ['uti', 'uti'], ['peeing', 'peeing'], ['pee', 'pee'], ['weeing', 'peeing'], ['poop', 'poop'], ['poo', 'poop'],
+  ['stool', 'poop'], ['stools', 'poop'], ['bm', 'poop'], ['tarry', 'tarry'], ['meds', 'meds'], ['med', 'meds'], ['ppl', 'people'],
+  ['yo', 'years old'], ['mo', 'months'], ['mos', 'months'], ['wk', 'weeks'], ['wks', 'weeks'], ['hrs', 'hours'], 
+  ['tmrw', 'tomorrow'], ['yday', 'yesterday'], ['yest', 'yesterday'], ['yesterdy', 'yesterday'], ['tho', 'though'],
+  ['eliquis', 'eliquis'], ['apixaban', 'eliquis'], ['xarelto', 'xarelto'], ['rivaroxaban', 'xarelto'], ['coumadin', 'warfarin'],
+  ['jaundice', 'jaundice'], ['ckd', 'kidney disease'], ['chf', 'heart failure'], ['afib', 'atrial fibrillation'], ['mi', 'heart attack'],
+  ['copd', 'copd'], ['dm', 'diabetes'], ['t1d', 'type 1 diabetes'], ['t2d', 'type 2 diabetes'], ['ibs', 'ibs'], ['uri', 'cold'],
+  ['abd', 'abdominal'], ['abdo', 'abdominal'], ['sorethroat', 'sore throat'], ['earache', 'ear ache'], ['backache', 'back ache'],
+  ['nosebleed', 'nosebleed'], ['hurts', 'hurts'], ['hurting', 'hurting'], ['kiddo', 'child'], ['bub', 'baby'], ['bubs', 'baby'],
+  ['lil', 'little'], ['hubby', 'husband'], ['mom', 'mom'], ['mum', 'mom'], ['mommy', 'mom'], ['ma', 'mom'], ['pops', 'dad'],
+];
+
+const PHRASES: [string, string][] = [
+  ['throw up', 'vomit'], ['throwing up', 'vomiting'], ['threw up', 'vomited'], ['thrown up', 'vomited'], ['been sick', 'vomited'],
+  ['head ache', 'headache'], ['stomach ache', 'stomach pain'], ['tummy ache', 'tummy pain'], ['belly ache', 'belly pain'],
+  ['ear ache', 'ear pain'], ['back ache', 'back pain'], ['short of breathe', 'short of breath'], ['shortness of breathe', 'short of breath'],
+  ['shortness of breath', 'short of breath'], ['short winded', 'short of breath'], ['out of breathe', 'out of breath'],
+  ['light headed', 'lightheaded'], ['pins and needles', 'tingling'], ['passed out', 'fainted'], ['blacked out', 'fainted'],
+  ['blood thinners', 'blood thinner'], ['blood thinning', 'blood thinner'],
+];
+
+const KNOWN = [
+  'breathe', 'breathing', 'breath', 'fever', 'chest', 'pain', 'ache', 'head', 'hurts', 'hurting', 'sore', 'rash', 'throat',
+  'stomach', 'belly', 'tummy', 'cough', 'coughing', 'vomit', 'vomiting', 'vomited', 'blood', 'bleeding', 'pee', 'peeing',
+  'poop', 'baby', 'son', 'daughter', 'old', 'month', 'months', 'weeks', 'week', 'days', 'day', 'hours', 'hour', 'year',
+  'years', 'since', 'ago', 'for', 'no', 'not', 'never', 'without', 'denies', 'bp', 'hr', 'o2', 'sugar', 'temperature',
+  'breeding', 'reading', 'heading', 'leading', 'feeding', 'needing', 'seeding', 'fevers', 'sweating', 'swelling',
+  'shaking', 'sleeping', 'eating', 'drinking', 'walking', 'talking', 'moving', 'feeling', 'working', 'thinking', 'drooling',
+  'stuffy', 'runny', 'sneezing', 'itchy', 'itching', 'hives', 'stiff', 'neck', 'back', 'leg', 'legs', 'arm', 'arms',
+  'face', 'lips', 'tongue', 'calf', 'ankle', 'knee', 'wrist', 'hand', 'foot', 'feet', 'eye', 'eyes', 'ear', 'ears', 'nose',
+  'bad', 'worse', 'worst', 'better', 'mild', 'severe', 'slight', 'little', 'really', 'very', 'so', 'a', 'bit', 'and', 'or',
+  'but', 'my', 'is', 'has', 'have', 'had', 'been', 'with', 'she', 'he', 'they', 'it', 'its', 'the', 'of', 'to', 'in', 'on',
+  'when', 'i', 'me', 'we', 'our', 'this', 'that', 'from', 'after', 'since', 'still', 'now', 'today', 'tonight', 'morning',
+  'night', 'fall', 'fell', 'falling', 'trip', 'tripped', 'hit', 'cut', 'burn', 'burned', 'burnt', 'bite', 'bitten', 'stung',
+  'dying', 'die', 'dead', 'kill', 'sure', 'think', 'maybe', 'might', 'probably', 'possibly', 'three', 'there', 'these',
+  'those', 'feel', 'feels', 'feeling', 'felt', 'see', 'seen', 'need', 'keep', 'sleep', 'good', 'look', 'looks', 'food', 'too',
+  'off', 'all', 'will', 'well', 'tell', 'call', 'full', 'pull', 'less', 'miss', 'pass', 'add', 'odd', 'bee', 'free', 'fine', 'five', 'nine', 'cold', 'could', 'hold', 'told', 'fold', 'fluid', 'fluids', 'water', 'waters', 'broke',
+  'soaked', 'pad', 'pads', 'spotting', 'cramps', 'cramping', 'kicks', 'kicking', 'moving', 'movement', 'movements',
+];
+
+const LEXICON = buildLexicon({
+  known: KNOWN,
+  variants: VARIANTS,
+  phrases: PHRASES,
+  fuzzyTargets: FUZZY_TARGETS,
+  splittable: ['chest', 'pain', 'head', 'ache', 'stomach', 'short', 'breath', 'breathe', 'sore', 'throat', 'back', 'ear', 'cant', 'high', 'low', 'blood', 'sugar', 'fever'],
+});
+
+/** Units glued to numbers ("3days", "2wks", "80yo") are split off before the normaliser sees them. */
+const GLUED_UNIT = /(\d)(days?|d|weeks?|wks?|w|hours?|hrs?|h|mins?|minutes?|months?|mos?|m|years?|yrs?|yo|y)\b/g;
+
+/** Bounds, folds and splits a message into clauses of canonical words. */
+export function prepareText(text: string): PreparedText {
+  const bounded = text.slice(0, MAX_ANALYSED_CHARS);
+  const raw = bounded.toLowerCase();
+  const message = normalizeMessage(bounded.replace(GLUED_UNIT, '$1 $2'), LEXICON);
+  const clauses: Clause[] = [];
+  let current: string[] = [];
+  const flush = (): void => {
+    if (current.length > 0) clauses.push(makeClause(current));
+    current = [];
+  };
+  for (const token of message.tokens) {
+    if (token.word === CLAUSE_BREAK) flush();
+    else current.push(token.word);
+  }
+  flush();
+  return { raw, clauses, all: ` ${clauses.map((clause) => clause.words.join(' ')).join(' | ')} ` };
+}
+
+function makeClause(words: string[]): Clause {
+  const starts: number[] = [];
+  let offset = 1;
+  for (const word of words) {
+    starts.push(offset);
+    offset += word.length + 1;
+  }
+  return { words, text: ` ${words.join(' ')} `, starts };
+}
+
+/** The index of the word at character offset `offset` (the first word starting at or after it). */
+export function wordIndexAt(clause: Clause, offset: number): number {
+  for (let index = 0; index < clause.starts.length; index++) if ((clause.starts[index] ?? 0) >= offset) return index;
+  return clause.words.length;
+}
+
+const NEGATION_TRIGGERS = new Set(['no', 'not', 'stopped', 'denies', 'deny', 'denied', 'denying', 'without', 'never', 'nor',
+  'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'havent', 'hasnt', 'hadnt', 'none', 'zero', 'negative']);
+/** Words that end a negation's reach (NegEx scope terminators; "and" added so "no appetite and chest pain" keeps the pain). */
+const SCOPE_END = new Set(['but', 'however', 'though', 'although', 'except', 'and', 'yet', 'still', 'now', 'which',
+  'because', 'so', 'then', 'plus', 'also', 'apart', 'besides', 'instead', 'until']);
+/** A trigger followed by these is not a negation ("not sure", "no better", "not getting better"). */
+const PSEUDO_AFTER = new Set(['sure', 'certain', 'know', 'better', 'improving', 'improved', 'change', 'changes',
+  'getting', 'only', 'just', 'think', 'matter', 'doubt', 'idea', 'clue', 'stopping', 'stop', 'helping', 'working', 'help']);
+const HEDGES = /\b(maybe|might|possibly|probably|perhaps|not sure|unsure|not certain|dont know if|dont know whether|i think|think|thinking|kind of|sort of|seems?|could be|wonder\w*|or not|i guess|dont think|cant tell|hard to tell|suppose)\b/;
+const POST_NEGATION = /^ (is |has |have |had |was |are )?(gone|went away|resolved|cleared( up)?|stopped|disappeared|all better|better now|no longer|subsided|settled)\b/;
+
+/** How a mention at words `[start, end)` of a clause is qualified. */
+export function qualify(clause: Clause, start: number, end: number): { negated: boolean; uncertain: boolean } {
+  const before = clause.words.slice(Math.max(0, start - 6), start);
+  let negated = false;
+  let uncertain = false;
+  for (let index = before.length - 1; index >= 0; index--) {
+    const word = before[index] ?? '';
+    if (SCOPE_END.has(word)) break;
+    if (NEGATION_TRIGGERS.has(word)) {
+      const next = before[index + 1] ?? clause.words[start] ?? '';
+      if (PSEUDO_AFTER.has(next)) {
+        uncertain = uncertain || ['sure', 'certain', 'know', 'think', 'idea', 'clue', 'doubt'].includes(next);
+        continue;
+      }
+      if (word === 'dont' && next === 'think') continue;
+      negated = true;
+      break;
+    }
+  }
+  const after = ` ${clause.words.slice(end, end + 4).join(' ')} `;
+  if (POST_NEGATION.test(after)) negated = true;
+  const lead = ` ${clause.words.slice(0, start).join(' ')} `;
+  if (HEDGES.test(lead) || /^ \?/.test(after)) uncertain = true;
+  // "I don't think it's a fever" is a hedge, not a denial: missing it would be worse than counting it.
+  if (negated && /\b(dont|didnt) think\b/.test(lead)) negated = false;
+  return { negated, uncertain };
+}
+
+/** Past mentions that are not the current problem ("had a stroke 5 years ago", "history of seizures"). */
+export function isHistorical(clause: Clause): boolean {
+  return /\b(years ago|year ago|last year|as a (kid|child)|history of|hx of|in (19|20)\d\d|when i was (young|little|a kid|a child|pregnant with))\b/.test(clause.text);
+}

@@ -1,0 +1,147 @@
+/**
+ * The shape of what a patient's message says, for symptom triage.
+ *
+ * One shape for two producers: the deterministic extractor in findings.ts and, optionally, a language model
+ * whose structured output is validated with {@link findingsSchema} before the engine sees it. The model may
+ * only add findings; the rules in red-flags.ts and rules/ decide the level (ARCHITECTURE.md safety rules).
+ */
+import { z } from 'zod';
+
+/** Canonical symptom codes. Kept flat and lay-meaningful so a model can be told the list in its prompt. */
+export const SYMPTOM_CODES = [
+  // heart and lungs
+  'chest_pain', 'pain_radiating', 'sweating', 'palpitations', 'breathing_difficulty', 'shortness_of_breath',
+  'fast_breathing', 'wheeze', 'cough', 'coughing_blood', 'blue_lips', 'choking',
+  // brain and nerves
+  'face_droop', 'one_sided_weakness', 'speech_difficulty', 'vision_change', 'balance_loss', 'headache',
+  'worst_headache', 'stiff_neck', 'light_sensitivity', 'confusion', 'drowsy', 'unresponsive', 'fainting', 'seizure',
+  'dizziness', 'numbness', 'head_injury',
+  // belly
+  'abdominal_pain', 'abdomen_rigid', 'nausea', 'vomiting', 'vomiting_blood', 'diarrhoea', 'blood_in_stool',
+  'constipation', 'cant_keep_fluids', 'heartburn', 'poor_feeding',
+  // urinary, genital, pregnancy
+  'painful_urination', 'urinary_frequency', 'blood_in_urine', 'flank_pain', 'no_urine', 'vaginal_bleeding',
+  'testicular_pain', 'reduced_fetal_movement', 'waters_broken', 'contractions', 'loss_bladder_bowel_control',
+  // skin and wounds
+  'rash', 'rash_non_blanching', 'hives', 'itching', 'swelling_face_lips_tongue', 'throat_closing', 'mottled_skin',
+  'pale_skin', 'wound_redness', 'wound_pus', 'wound_opening', 'wound', 'bleeding', 'bleeding_severe', 'burn', 'bite',
+  'sting',
+  // ear, nose, throat, eyes, mouth
+  'sore_throat', 'ear_pain', 'runny_nose', 'sinus_pain', 'eye_pain', 'red_eye', 'drooling', 'trouble_swallowing',
+  'toothache', 'nosebleed',
+  // muscles, bones, limbs
+  'back_pain', 'neck_pain', 'leg_swelling', 'calf_pain', 'joint_pain', 'sprain', 'injury', 'deformity',
+  'cant_bear_weight', 'saddle_numbness',
+  // general
+  'fever', 'chills', 'fatigue', 'weakness', 'dehydration_signs', 'thirst', 'weight_loss', 'night_sweats', 'pain',
+  // mind
+  'low_mood', 'anxiety', 'suicidal_thoughts', 'self_harm', 'hallucinations', 'insomnia',
+  // medicines and metabolism
+  'side_effect', 'overdose', 'high_blood_sugar', 'low_blood_sugar', 'hypo_not_responding', 'fruity_breath', 'ketones',
+  'allergic_reaction',
+] as const;
+
+/** A canonical symptom code; see {@link SYMPTOM_CODES}. */
+export type SymptomCode = (typeof SYMPTOM_CODES)[number];
+
+export const SEVERITIES = ['mild', 'moderate', 'severe'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One symptom as the patient described it. */
+export const symptomSchema = z.object({
+  code: z.enum(SYMPTOM_CODES),
+  /** Body site in plain words ("chest", "left leg", "right lower belly"), when stated. */
+  site: z.string().max(60).optional(),
+  /** How long it has been going on, in hours, relative to the time of the message. */
+  durationHours: z.number().min(0).max(24 * 365 * 20).optional(),
+  onset: z.enum(['sudden', 'gradual']).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  /** A 0-10 score when the patient gave one ("pain 8/10"). */
+  score: z.number().min(0).max(10).optional(),
+  /** Stated as absent ("no fever", "denies chest pain", "the pain is gone"). */
+  negated: z.boolean().default(false),
+  /** Hedged ("maybe", "I think", "not sure if"); still counted as present, because missing it is worse. */
+  uncertain: z.boolean().default(false),
+  /** The few words that matched, for explanations; never the whole message. */
+  evidence: z.string().max(80).optional(),
+});
+export type Symptom = z.infer<typeof symptomSchema>;
+
+/** Readings taken at home. Glucose is always stored in mg/dL (mmol/L x 18). */
+export const readingsSchema = z.object({
+  pulseBpm: z.number().min(10).max(300).optional(),
+  spo2Pct: z.number().min(40).max(100).optional(),
+  systolic: z.number().min(40).max(300).optional(),
+  diastolic: z.number().min(20).max(200).optional(),
+  glucoseMgDl: z.number().min(10).max(1500).optional(),
+  respiratoryRate: z.number().min(2).max(120).optional(),
+});
+export type Readings = z.infer<typeof readingsSchema>;
+
+/** Conditions that change how worrying a symptom is. Absent means "not mentioned", never "no". */
+export const historySchema = z.object({
+  pregnant: z.boolean().optional(),
+  pregnancyWeeks: z.number().min(1).max(45).optional(),
+  postpartum: z.boolean().optional(),
+  recentSurgery: z.boolean().optional(),
+  daysSinceSurgery: z.number().min(0).max(365).optional(),
+  asthma: z.boolean().optional(),
+  copd: z.boolean().optional(),
+  heartDisease: z.boolean().optional(),
+  diabetes: z.boolean().optional(),
+  /** Chemotherapy, transplant, long-term steroids, other immune-suppressing medicines. */
+  immunosuppressed: z.boolean().optional(),
+  /** On chemotherapy specifically: fever is then possible neutropenic sepsis (NICE CG151 / NG151). */
+  chemotherapy: z.boolean().optional(),
+  /** On a blood thinner (warfarin, apixaban, rivaroxaban, dabigatran, edoxaban, heparins). */
+  anticoagulated: z.boolean().optional(),
+  kidneyDisease: z.boolean().optional(),
+});
+export type History = z.infer<typeof historySchema>;
+
+export const SUBJECTS = ['self', 'child', 'infant', 'other_adult'] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+/** Everything the engine knows about one message. */
+export const findingsSchema = z.object({
+  symptoms: z.array(symptomSchema).max(100).default([]),
+  /** Body temperature in °C (°F readings are converted). */
+  temperatureC: z.number().min(25).max(45).optional(),
+  readings: readingsSchema.default({}),
+  history: historySchema.default({}),
+  /** Who is ill: the writer, a child (1-17), an infant (under 1) or another adult. */
+  subject: z.enum(SUBJECTS).default('self'),
+  /** Age in years of the person who is ill (fractions for infants: 3 months = 0.25). */
+  age: z.number().min(0).max(125).optional(),
+  /** Context that is not a symptom: `worsening`, `sudden_onset`, `after_injury`, `safety:<kind>` and so on. */
+  freeTextFlags: z.array(z.string().max(60)).max(50).default([]),
+});
+export type Findings = z.infer<typeof findingsSchema>;
+
+export type TriageLevel = 'emergency' | 'urgent' | 'routine' | 'self_care';
+
+/** Levels from least to most urgent; the index is the rank. */
+export const LEVEL_ORDER: readonly TriageLevel[] = ['self_care', 'routine', 'urgent', 'emergency'];
+
+export function levelRank(level: TriageLevel): number {
+  return LEVEL_ORDER.indexOf(level);
+}
+
+/** The more urgent of two levels. */
+export function maxLevel(left: TriageLevel, right: TriageLevel): TriageLevel {
+  return levelRank(left) >= levelRank(right) ? left : right;
+}
+
+/** A question whose answer could raise the level. */
+export interface FollowUpQuestion {
+  id: string;
+  question: string;
+  raisesTo: TriageLevel;
+}
+
+/** Which rule decided, where it comes from, and why, in one plain sentence. */
+export interface RuleRef {
+  id: string;
+  source: string;
+  because: string;
+}

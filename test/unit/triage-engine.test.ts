@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { triage, type TriageInput, type TriageResult } from '../../src/domain/triage/engine.js';
+import { findingsSchema } from '../../src/domain/triage/types.js';
+
+const NOW = new Date(2025, 2, 12, 14, 0, 0);
+const run = (text: string, extra: Partial<TriageInput> = {}): TriageResult => triage({ text, now: NOW, ...extra });
+
+describe('triage engine: red flags always win', () => {
+  it.each([
+    ['cardiac_chest_pain', 'crushing chest pain spreading to my jaw and im sweaty', 55],
+    ['stroke_signs', 'her face is drooping on one side and her speech is slurred', 70],
+    ['breathing_difficulty', 'i cant breathe, struggling to get air', 30],
+    ['low_oxygen', 'my oxygen is 88 percent on the finger thing', 60],
+    ['anaphylaxis', 'ate peanuts and my tongue is swelling and throat is closing', 20],
+    ['severe_bleeding', 'cut my leg and its bleeding heavily, wont stop', 30],
+    ['severe_bleeding', 'hit my head, I take warfarin', 70],
+    ['altered_consciousness', 'my dad is suddenly confused and doesnt know where he is', 80],
+    ['seizure', 'my son just had a seizure', 7],
+    ['suicide_risk', 'i want to kill myself', 25],
+    ['meningitis_signs', 'fever 39 and a stiff neck, light hurts my eyes', 20],
+    ['sepsis_signs', 'fever and chills, my skin is mottled and I havent peed all day', 50],
+    ['severe_abdominal_pain', 'worst stomach pain ever, my belly is rigid', 40],
+    ['infant_fever', 'my 6 week old has a temp of 38.3', undefined],
+    ['child_dehydration', 'my toddler has been vomiting, no wet diapers since morning and no tears', 2],
+    ['pregnancy_danger', '30 weeks pregnant with a bad headache and blurry vision', 28],
+    ['pregnancy_danger', 'im 35 weeks pregnant and the baby is moving less today', 30],
+    ['hypertensive_crisis', 'bp 200/125 and a pounding headache', 60],
+    ['hypoglycaemia_not_responding', 'diabetic, sugar 48 and still low after juice', 50],
+    ['dka_signs', 'type 1 diabetic, sugar 480, vomiting and fruity breath', 16],
+    ['sepsis_signs', 'on chemo and my temp is 38.4', 60],
+  ] as const)('%s: "%s"', (flag, text, age) => {
+    const result = run(text, age !== undefined ? { age } : {});
+    expect(result.level).toBe('emergency');
+    expect(result.redFlags).toContain(flag);
+    expect(result.advice.join(' ')).toContain('{EMERGENCY_NUMBER}');
+    expect(result.followUps).toEqual([]);
+  });
+
+  it('adds the crisis line for suicidal thoughts', () => {
+    expect(run('been thinking about ending my life').advice.join(' ')).toContain('{CRISIS_LINE}');
+  });
+
+  it('never answers below the chat\'s emergency safety net, even where the findings look lower-risk', () => {
+    // Reproducible chest pain with a cold in a 24-year-old is clinically "urgent", but the safety net that runs
+    // before every dialog answers these words with 911; the engine agrees with it rather than contradict it.
+    const result = run('sharp chest pain when i cough or press on it, have a cold', { age: 24 });
+    expect(result.level).toBe('emergency');
+    expect(result.rule.id).toBe('red_flag.safety_cardiac');
+  });
+});
+
+describe('triage engine: complaint rules and modifiers', () => {
+  it.each([
+    ['mild cold for 2 days, runny nose and a bit of a cough', 30, 'self_care'],
+    ['sore throat since yesterday, no fever', 25, 'self_care'],
+    ['cough for 4 weeks, no fever', 40, 'routine'],
+    ['burning when i pee for 2 days, no fever', 30, 'routine'],
+    ['burning when i pee with a fever and pain in my side', 30, 'urgent'],
+    ['incision is red and oozing pus, had surgery last week', 50, 'urgent'],
+    ['my calf is swollen and sore since my knee surgery', 60, 'urgent'],
+    ['twisted my ankle, a little swollen but i can walk on it', 20, 'self_care'],
+    ['twisted my ankle and cant put weight on it', 20, 'urgent'],
+    ['feeling down for weeks, no thoughts of harming myself', 35, 'routine'],
+  ] as const)('"%s" (age %s) is %s', (text, age, level) => {
+    expect(run(text, { age }).level).toBe(level);
+  });
+
+  it('raises a fever for risk groups', () => {
+    expect(run('fever 38.3 since this morning', { age: 30 }).level).toBe('self_care');
+    expect(run('fever 38.3 since this morning', { age: 80 }).level).toBe('urgent');
+    expect(run('fever 38.3 since this morning, had surgery 4 days ago', { age: 30 }).level).toBe('urgent');
+    expect(run('fever 38.3 since this morning, I take prednisone for my transplant', { age: 30 }).level).toBe('urgent');
+    expect(run('my 5 month old has a temp of 39.2').level).toBe('urgent');
+    expect(run('my daughter has had a fever for 5 days', { age: 4 }).level).toBe('urgent');
+  });
+
+  it('raises self care for pregnancy and infants', () => {
+    expect(run('a bit constipated', { age: 30 }).level).toBe('self_care');
+    expect(run('a bit constipated, 20 weeks pregnant', { age: 30 }).level).not.toBe('self_care');
+    expect(run('my 7 month old has a runny nose, no fever').level).not.toBe('self_care');
+  });
+
+  it('defaults to routine, never self care, when nothing matches', () => {
+    const result = run('can someone call me');
+    expect(result.level).toBe('routine');
+    expect(result.rule.id).toBe('default.unmatched');
+  });
+});
+
+describe('triage engine: every result is explained', () => {
+  const texts = ['chest pain', 'mild cold', 'rash', 'back pain for 2 months', 'hello', '', 'my baby has a fever', 'no fever no cough'];
+  it.each(texts)('"%s" has a rule, a source, a reason and advice', (text) => {
+    const result = run(text);
+    expect(result.rule.id).toMatch(/\S/);
+    expect(result.rule.source).toMatch(/\S/);
+    expect(result.rule.because).toMatch(/\S/);
+    expect(result.advice.length).toBeGreaterThan(0);
+    expect(result.followUps.length).toBeLessThanOrEqual(3);
+    expect(findingsSchema.safeParse(result.findings).success).toBe(true);
+  });
+
+  it('asks follow-ups that could raise the level, most urgent first, never already answered', () => {
+    const result = run('sore throat and cough for 2 days, no fever', { age: 30 });
+    const ids = result.followUps.map((question) => question.id);
+    expect(ids).toContain('breathing');
+    expect(ids).not.toContain('fever');
+    for (const question of result.followUps) expect(['emergency', 'urgent', 'routine']).toContain(question.raisesTo);
+    expect(result.followUps[0]?.raisesTo).toBe('emergency');
+  });
+
+  it('is deterministic', () => {
+    const text = 'my 80 yr old dad has a fever of 101 and is a bit confused since yesterday';
+    expect(run(text)).toEqual(run(text));
+  });
+});
+
+describe('triage engine: bad and hostile input', () => {
+  it('handles an empty message with routine and a request for detail', () => {
+    const result = run('   ');
+    expect(result.level).toBe('routine');
+    expect(result.rule.id).toBe('default.no_detail');
+    expect(result.followUps.map((question) => question.id)).toContain('details');
+  });
+
+  it('handles nonsense numbers and odd input without throwing', () => {
+    expect(() => run('999/999 temp 1000 o2 is 5 sugar 0 💥 \u0000')).not.toThrow();
+    expect(() => triage({ text: 'cough', age: Number.NaN })).not.toThrow();
+  });
+
+  it('returns for 50 KB of adversarial text (bounded analysis)', () => {
+    const inputs = [
+      'chest '.repeat(9000),
+      `${'a '.repeat(25_000)}`,
+      `${'no '.repeat(10_000)}fever`,
+      `${'1'.repeat(50_000)}`,
+      `${'bleeding '.repeat(3000)}${'x'.repeat(25_000)}`,
+      'my '.repeat(17_000),
+    ];
+    for (const text of inputs) expect(['emergency', 'urgent', 'routine', 'self_care']).toContain(run(text).level);
+  });
+});
+
+describe('triage engine: model findings are merged, the more severe wins', () => {
+  it('a model can add a red flag the rules missed', () => {
+    const extra = findingsSchema.parse({ symptoms: [{ code: 'stiff_neck' }, { code: 'fever' }] });
+    expect(run('feeling unwell', { extraFindings: extra }).level).toBe('emergency');
+  });
+
+  it('a model cannot remove a finding', () => {
+    const extra = findingsSchema.parse({ symptoms: [{ code: 'chest_pain', negated: true }] });
+    expect(run('crushing chest pain and sweating', { age: 60, extraFindings: extra }).level).toBe('emergency');
+  });
+
+  it('keeps the lower oxygen reading', () => {
+    const extra = findingsSchema.parse({ readings: { spo2Pct: 97 } });
+    expect(run('o2 is 88', { extraFindings: extra }).findings.readings.spo2Pct).toBe(88);
+  });
+});
