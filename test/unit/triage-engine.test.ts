@@ -156,3 +156,18 @@ describe('triage engine: model findings are merged, the more severe wins', () =>
     expect(run('o2 is 88', { extraFindings: extra }).findings.readings.spo2Pct).toBe(88);
   });
 });
+
+describe('triage engine: regressions found on unseen wording', () => {
+  it.each([
+    ['my 2 year old has had a fever of 39.5 for 3 days and is drinking less', 'urgent', 'fever.child_poor_intake'],
+    ['my 2 year old has had a fever of 39.5 for 3 days', 'routine', 'fever.persistent'],
+    ['my 7 year old has a temp of 38.2 since yesterday, eating and drinking fine', 'self_care', 'fever.uncomplicated'],
+  ])('%s -> %s', (text, level, rule) => {
+    const result = run(text);
+    expect([result.level, result.rule.id]).toEqual([level, rule]);
+  });
+});
+
+it('treats low blood sugar that stays low after juice as an emergency (ADA 15-15 rule not working)', () => {
+  expect(run('my sugar is 52 and im shaky and sweaty, had juice but still 55', { age: 60 }).level).toBe('emergency');
+});

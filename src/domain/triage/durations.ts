@@ -28,9 +28,10 @@ function sinceMorning(now: Date): number {
 export function parseDuration(clause: string, now: Date): number | undefined {
   const ago = AGO.exec(clause);
   if (ago) return amountOf(ago[1] ?? '1') * (UNIT_HOURS[ago[2] ?? 'hour'] ?? 1);
-  const span = SPAN.exec(clause);
-  if (span && !/^ (old|pregnant|along|gestation|post|postpartum|postop|pp)\b/.test(clause.slice(span.index + span[0].length, span.index + span[0].length + 14))) {
-    return amountOf(span[1] ?? '1') * (UNIT_HOURS[span[2] ?? 'hour'] ?? 1);
+  // The first span that is a duration: "2 year old" (an age) or "30 weeks pregnant" is skipped, not final.
+  for (const span of clause.matchAll(new RegExp(SPAN.source, 'g'))) {
+    const after = clause.slice(span.index + span[0].length, span.index + span[0].length + 14);
+    if (!/^ (old|pregnant|along|gestation|post|postpartum|postop|pp)\b/.test(after)) return amountOf(span[1] ?? '1') * (UNIT_HOURS[span[2] ?? 'hour'] ?? 1);
   }
   if (/\b(day before yesterday)\b/.test(clause)) return 48 + now.getHours();
   if (/\b(since|from|started|began|start) (yesterday|last night)\b/.test(clause) || /\byesterday\b/.test(clause)) {

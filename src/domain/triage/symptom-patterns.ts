@@ -156,7 +156,9 @@ const TABLE: Record<SymptomCode, string[]> = {
     `(got into|ate|swallowed|drank|drunk) ${GAP}(pills|medicine|meds|bleach|cleaner|detergent|pods?|battery|batteries|chemicals?|poison|tylenol|vitamins|magnet\\w*)`, 'poison\\w*'],
   high_blood_sugar: ['(high|higher) (blood )?sugar\\w*', `sugar\\w* ${GAP}(high|over|above|through the roof)`, 'hyperglyc\\w*', `glucose ${GAP}high`],
   low_blood_sugar: ['(low|lows) (blood )?sugar\\w*', `sugar\\w* ${GAP}(low|dropping|crashed|crashing|tanked)`, 'hypo', 'hypoglyc\\w*', `glucose ${GAP}low`, 'going low'],
-  hypo_not_responding: [`(still|keeps?|wont|not|isnt|doesnt|didnt) ${GAP}(low|come up|coming up|go up|going up|rise|rising|budge|help\\w*|work\\w*)`, `(after|despite|even with|even after) ${GAP}(juice|sugar|glucose|tabs|tablets|candy|soda|snack) ${GAP}(\\w+ )?(still|not|isnt|wont|same)`],
+  hypo_not_responding: [`(still|keeps?|wont|not|isnt|doesnt|didnt) ${GAP}(low|come up|coming up|go up|going up|rise|rising|budge|help\\w*|work\\w*)`, `(after|despite|even with|even after) ${GAP}(juice|sugar|glucose|tabs|tablets|candy|soda|snack) ${GAP}(\\w+ )?(still|not|isnt|wont|same)`,
+    // "had juice but still 55": treated once and still low (ADA 15-15 rule not working).
+    `(juice|sugar|glucose|tabs|tablets|candy|soda|snack) ${GAP}(but|and|yet) (its |it is |im |i am |sugar is )?still (\\d+|low|under|below)`],
   fruity_breath: ['fruity (\\w+ )?breath', `breath ${GAP}(smells|smell) ${GAP}(fruity|sweet|nail polish|acetone)`, 'acetone'],
   ketones: ['ketone\\w*', 'ketoacidosis', 'dka'],
   allergic_reaction: ['allerg\\w* (reaction|attack)', `reaction to ${GAP}(peanut\\w*|nuts|shellfish|food|bee|sting|penicillin|antibiotic\\w*|latex|eggs)`, 'anaphyla\\w*',

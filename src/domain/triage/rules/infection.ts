@@ -22,6 +22,8 @@ export const fever: ComplaintRule = {
     if (f.immunosuppressed) return decide('urgent', 'fever.immunosuppressed', SOURCES.niceSepsis, 'A fever in someone whose immune system is weakened by treatment.');
     if (f.recentSurgery) return decide('urgent', 'fever.post_op', SOURCES.wound, 'A fever after a recent operation can mean an infection.');
     if ((temp ?? 0) >= 40) return decide('urgent', 'fever.very_high', src, `A very high temperature of ${temp} °C.`);
+    // NICE NG143 amber: a feverish child who is drinking or feeding less needs to be seen the same day.
+    if (f.isChild && f.has('poor_feeding', 'cant_keep_fluids', 'dehydration_signs')) return decide('urgent', 'fever.child_poor_intake', SOURCES.niceFever, 'A child with a fever who is drinking or eating less than usual.');
     if (f.isChild && days >= 5) return decide('urgent', 'fever.child_5_days', SOURCES.niceFever, `A child with a fever${forHowLong(f.hours('fever'))} (5 days or more).`);
     if (f.olderAdult) return decide('urgent', 'fever.older_adult', SOURCES.niceSepsis, 'A fever in an adult aged 65 or over.');
     if (f.history.kidneyDisease || f.history.diabetes || f.history.heartDisease || f.history.copd) return decide('urgent', 'fever.chronic_condition', SOURCES.niceSepsis, 'A fever in someone with a long-term condition.');
