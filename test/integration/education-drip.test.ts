@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tipFor } from '../../src/domain/education/ask.js';
+import { loadLibrary } from '../../src/domain/education/library.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { educationDrip, type EducationDripItem } from '../../schedules/education-drip.js';
 import type { FakeTwilio } from '../fakes/twilio-server.js';
@@ -7,6 +9,7 @@ import { fakeTwilio, startSmsApp } from '../helpers/sms.js';
 let fake: FakeTwilio;
 let sms: Awaited<ReturnType<typeof startSmsApp>>;
 const ids: Record<string, string> = {};
+const library = loadLibrary();
 
 beforeAll(async () => {
   fake = await fakeTwilio();
@@ -29,12 +32,12 @@ describe('education drip job (the seam the scheduled-outreach issue will schedul
     ];
     const context = {
       due: async () => items,
-      tipFor: (articleId: string) => (articleId === 'wound-care' ? 'Day 2 tip: keep your wound clean and dry. Reply 3 to ask a question.' : undefined),
+      tipFor: (articleId: string) => tipFor(library, articleId),
       proactive: sms.app.server.conversations.proactive,
       clock: systemClock,
     };
     expect(await educationDrip.run(context)).toMatchObject({ sent: 1, blocked: 1, unknown_article: 1, already_sent: 0 });
-    expect(fake.messages.filter((m) => m.to === '+15554440001').map((m) => m.body)).toEqual([expect.stringMatching(/^Day 2 tip/)]);
+    expect(fake.messages.filter((m) => m.to === '+15554440001').map((m) => m.body)).toEqual([expect.stringMatching(/^Caring for your wound after surgery: .+ Reply 3 to ask a question\.$/)]);
     expect(fake.messages.filter((m) => m.to === '+15554440002')).toHaveLength(0);
 
     // A second pass over the same items sends nothing new; the refused one is refused again, not skipped.
