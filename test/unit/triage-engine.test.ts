@@ -171,3 +171,14 @@ describe('triage engine: regressions found on unseen wording', () => {
 it('treats low blood sugar that stays low after juice as an emergency (ADA 15-15 rule not working)', () => {
   expect(run('my sugar is 52 and im shaky and sweaty, had juice but still 55', { age: 60 }).level).toBe('emergency');
 });
+
+describe('triage engine: eye complaints and hay fever', () => {
+  it.each([
+    ['eye is red and really painful and light is bothering it', 'urgent'],
+    ['my eye is red and sticky, no pain, vision fine', 'self_care'],
+  ])('%s -> %s', (text, level) => expect(run(text).level).toBe(level));
+
+  it('does not read "hay fever" as a fever', () => {
+    expect(run('red itchy eyes from hay fever').findings.symptoms.map((s) => s.code)).not.toContain('fever');
+  });
+});

@@ -135,7 +135,7 @@ const TABLE: Record<SymptomCode, string[]> = {
   cant_bear_weight: ['cant (put (any )?weight|bear weight|walk on|stand on|move (it|my|his|her)|use (it|my|his|her))', `(think|thinks|maybe|might be|probably|could be) ${GAP}broken`,
     'broken (arm|leg|bone|wrist|ankle|hip|finger|toe|nose|rib|foot|hand|collarbone)', 'fractur\\w*', 'broke (my|his|her) (arm|leg|wrist|ankle|hip|finger|toe|nose|rib|foot|hand|collarbone)'],
   saddle_numbness: [`numb\\w* ${GAP}(groin|genitals|bottom|butt|buttocks|between ${WHOSE}legs|inner thighs|saddle)`, `(groin|saddle|genital|bottom|buttock\\w*) ${GAP}numb\\w*`],
-  fever: ['fever', 'febrile', 'temperature', 'burning up', 'hot to (the )?touch', 'running (a )?(fever|temperature|temp)', 'high temp', 'spiking', 'feels (really |very |so )?hot'],
+  fever: ['(?<!hay )fever', 'febrile', 'temperature', 'burning up', 'hot to (the )?touch', 'running (a )?(fever|temperature|temp)', 'high temp', 'spiking', 'feels (really |very |so )?hot'],
   chills: ['chill\\w*', 'shiver\\w*', 'rigors?', 'shakes', 'teeth chattering'],
   fatigue: ['tired\\w*', 'fatigue\\w*', 'exhaust\\w*', 'no energy', 'worn out', 'run down', 'wiped out'],
   weakness: ['weak\\w*', 'no strength', '(legs|arms|body) (\\w+ )?(gave out|giving out|wobbly)'],

@@ -95,7 +95,8 @@ export const eye: ComplaintRule = {
   evaluate(f: Facts) {
     if (!f.has('eye_pain', 'red_eye', 'vision_change')) return undefined;
     if (/chemical/.test(f.get('eye_pain')?.evidence ?? '')) return decide('emergency', 'eye.chemical', SOURCES.nhsEmergency, 'A chemical in the eye.', ['Rinse the eye with clean running water for 20 minutes.']);
-    if (f.has('vision_change') || f.severe('eye_pain') || (f.has('eye_pain') && f.has('red_eye'))) return decide('urgent', 'eye.pain_or_vision', SOURCES.nhsPage, 'A painful red eye or a change in vision should be checked today.');
+    // NHS: a red eye that is painful or sensitive to light needs an eye check the same day (keratitis, iritis).
+    if (f.has('vision_change') || f.severe('eye_pain') || (f.has('red_eye') && f.has('eye_pain', 'pain', 'light_sensitivity'))) return decide('urgent', 'eye.pain_or_vision', SOURCES.nhsPage, 'A painful red eye, one sensitive to light, or a change in vision should be checked today.');
     if (f.has('eye_pain')) return decide('routine', 'eye.pain', SOURCES.nhsPage, 'Eye pain without vision changes.');
     if (f.isInfant && f.under3Months) return decide('urgent', 'eye.newborn', SOURCES.niceCks, 'A sticky red eye in a newborn.');
     return decide('self_care', 'eye.conjunctivitis', SOURCES.niceCks, 'A red or sticky eye without pain or vision changes, most likely conjunctivitis.', [
