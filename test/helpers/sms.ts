@@ -41,18 +41,41 @@ export async function startSmsApp(fake: FakeTwilio, options: { dbName?: string; 
   const app: RunningApp = await startApp(config, createLogger('silent'));
   afterAll(() => app.stop());
   const inboundUrl = `${app.url}/sms/inbound`;
+  const drain = () => app.server.conversations.runtime.drain();
+  const createAdminKey = async () => (await new ApiKeyService(app.db.repositories.apiKeys, systemClock).create({ name: 'sms test', role: 'admin' }, 'test')).key;
+  let adminKey: Promise<string> | undefined;
+  const text = (from: string, body: string, extra: { messageSid?: string; media?: { url: string; contentType: string }[] } = {}) => {
+    const params = fake.inboundParams({ from, to: OUR_NUMBER, body, messageSid: extra.messageSid ?? newMessageSid(), media: extra.media });
+    return fake.postInbound(inboundUrl, params).then((res) => ({ ...res, messageSid: params.MessageSid! }));
+  };
   return {
     app,
     config,
     inboundUrl,
     /** Posts a correctly signed inbound SMS, as Twilio would. */
-    text: (from: string, body: string, extra: { messageSid?: string; media?: { url: string; contentType: string }[] } = {}) => {
-      const params = fake.inboundParams({ from, to: OUR_NUMBER, body, messageSid: extra.messageSid ?? newMessageSid(), media: extra.media });
-      return fake.postInbound(inboundUrl, params).then((res) => ({ ...res, messageSid: params.MessageSid! }));
-    },
+    text,
     /** Waits until every turn in flight has finished (replies sent). */
-    drain: () => app.server.conversations.runtime.drain(),
-    adminKey: async () => (await new ApiKeyService(app.db.repositories.apiKeys, systemClock).create({ name: 'sms test', role: 'admin' }, 'test')).key,
+    drain,
+    /** The admin key of this app (created once). */
+    adminKey: () => (adminKey ??= createAdminKey()),
+    /** Calls the admin API with the admin key; a 4xx or 5xx answer fails the test. */
+    async admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
+      const res = await fetch(`${app.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${await (adminKey ??= createAdminKey())}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    /** Texts as the patient, waits for the turn, and returns the bodies CareLoop sent them in that turn. */
+    async say(phone: string, body: string): Promise<string[]> {
+      const before = fake.messages.filter((m) => m.to === phone).length;
+      const res = await text(phone, body);
+      if (res.status !== 200) throw new Error(`inbound webhook answered ${res.status}`);
+      await drain();
+      return fake.messages.filter((m) => m.to === phone).slice(before).map((m) => m.body);
+    },
   };
 }
 

@@ -14,9 +14,7 @@ const library = loadLibrary();
 beforeAll(async () => {
   fake = await fakeTwilio();
   sms = await startSmsApp(fake);
-  const key = await sms.adminKey();
-  const post = async (path: string, body: unknown) =>
-    ((await (await fetch(`${sms.app.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { id: string }).id;
+  const post = async (path: string, body: unknown): Promise<string> => (await sms.admin('POST', path, body)).id;
   const careTeamId = await post('/api/v1/care-teams', { name: 'Surgery', timeZone: 'UTC' });
   const patient = { timeZone: 'UTC', dateOfBirth: '1960-01-01', careTeamId };
   ids.educated = await post('/api/v1/patients', { ...patient, name: 'Ed U', phone: '+15554440001', consent: { sms: true } });

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FakeTwilio } from '../fakes/twilio-server.js';
 import { fakeTwilio, startSmsApp } from '../helpers/sms.js';
 
 /**
@@ -27,32 +26,22 @@ const scripts: Record<string, Script> = {
   'STOP at the note prompt': [['1', [SCORE]], ['4', [NOTE]], ['Stop', [/unsubscribed/]], ['hello', []], ['START', [/subscribed .* again/]], ['hi', [MENU]]],
 };
 
-let fake: FakeTwilio;
 let sms: Awaited<ReturnType<typeof startSmsApp>>;
-let adminKey: string;
 let teamId: string;
 let counter = 0;
 
 beforeAll(async () => {
-  fake = await fakeTwilio();
-  sms = await startSmsApp(fake);
-  adminKey = await sms.adminKey();
+  sms = await startSmsApp(await fakeTwilio());
   teamId = (await api('POST', '/api/v1/care-teams', { name: 'Surgery', timeZone: 'America/Chicago' })).id;
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${sms.app.url}${path}`, { method, headers: { authorization: `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return res.json();
-}
+const api = (method: 'GET' | 'POST', path: string, body?: unknown) => sms.admin(method, path, body);
 
 async function runScript(script: Script): Promise<{ patientId: string; phone: string }> {
   const phone = `+1666555${String(++counter).padStart(4, '0')}`;
   const patient = await api('POST', '/api/v1/patients', { name: 'Eva Lund', phone, timeZone: 'America/Chicago', dateOfBirth: '1944-02-02', careTeamId: teamId, consent: { sms: true } });
   for (const [says, expected] of script) {
-    const before = fake.messages.filter((m) => m.to === phone).length;
-    expect((await sms.text(phone, says)).status).toBe(200);
-    await sms.drain();
-    const replies = fake.messages.filter((m) => m.to === phone).slice(before).map((m) => m.body);
+    const replies = await sms.say(phone, says);
     expect(replies, `after "${says}": ${JSON.stringify(replies)}`).toHaveLength(expected.length);
     expected.forEach((pattern, i) => expect(replies[i], `reply ${i} after "${says}"`).toMatch(pattern));
   }

@@ -16,11 +16,7 @@ beforeAll(async () => {
   teamId = (await post('/api/v1/care-teams', { name: 'Riverside Cardiology', timeZone: 'America/New_York' })).id;
 });
 
-async function post(path: string, body: unknown): Promise<{ id: string }> {
-  const res = await fetch(`${sms.app.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<{ id: string }>;
-}
+const post = (path: string, body: unknown): Promise<{ id: string }> => sms.admin('POST', path, body);
 
 /** Enrolls a patient with a number of their own, SMS consent given. */
 async function enroll(name = 'Ana Diaz'): Promise<{ id: string; phone: string }> {
@@ -29,14 +25,7 @@ async function enroll(name = 'Ana Diaz'): Promise<{ id: string; phone: string }>
   return { id, phone };
 }
 
-/** Texts as the patient, waits for the turn, returns the bodies CareLoop sent them in that turn. */
-async function say(phone: string, body: string): Promise<string[]> {
-  const before = fake.messages.filter((m) => m.to === phone).length;
-  const res = await sms.text(phone, body);
-  expect(res.status).toBe(200);
-  await sms.drain();
-  return fake.messages.filter((m) => m.to === phone).slice(before).map((m) => m.body);
-}
+const say = (phone: string, body: string) => sms.say(phone, body);
 
 const messagesOf = (patientId: string) => sms.app.db.models.Message.find({ patientId }).lean();
 

@@ -1,31 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FakeTwilio } from '../fakes/twilio-server.js';
 import { fakeTwilio, startSmsApp } from '../helpers/sms.js';
 
-let fake: FakeTwilio;
 let sms: Awaited<ReturnType<typeof startSmsApp>>;
-let adminKey: string;
 let teamId: string;
 let counter = 0;
 
 beforeAll(async () => {
-  fake = await fakeTwilio();
-  sms = await startSmsApp(fake);
-  adminKey = await sms.adminKey();
+  sms = await startSmsApp(await fakeTwilio());
   teamId = (await api('POST', '/api/v1/care-teams', { name: 'Family Medicine', timeZone: 'America/Denver' })).id;
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${sms.app.url}${path}`, { method, headers: { authorization: `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return res.json();
-}
+const api = (method: 'GET' | 'POST', path: string, body?: unknown) => sms.admin(method, path, body);
 
-async function say(phone: string, text: string): Promise<string[]> {
-  const before = fake.messages.filter((m) => m.to === phone).length;
-  expect((await sms.text(phone, text)).status).toBe(200);
-  await sms.drain();
-  return fake.messages.filter((m) => m.to === phone).slice(before).map((m) => m.body);
-}
+const say = (phone: string, text: string) => sms.say(phone, text);
 
 /** Runs a symptom check, answering NO to every follow-up question, and returns the final replies. */
 async function symptomCheck(phone: string, complaint: string): Promise<string[]> {
