@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import type { Role } from '../domain/auth/keys.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, validationFailed } from '../lib/errors.js';
 
 /** What a route handler gets: validated input and the request, for the actor and audit notes. */
 export interface RouteInput<P, Q, B> {
@@ -73,9 +73,7 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
   }
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw new AppError('validation_failed', `invalid ${where}`, {
-    issues: result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(root)', message: issue.message })),
-  });
+  throw validationFailed(`invalid ${where}`, result.error);
 }
 
 /** The schema of every error response. */

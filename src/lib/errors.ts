@@ -30,3 +30,10 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+
+/** A 400 naming each field at fault, from a zod validation error: the one shape every edge answers with. */
+export function validationFailed(message: string, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): AppError {
+  return new AppError('validation_failed', message, {
+    issues: error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+  });
+}

@@ -8,7 +8,7 @@ import type { OutboundGateway } from '../../domain/messaging/gateway.js';
 import type { MessageLog } from '../../domain/messaging/ports.js';
 import { statusRank } from '../../domain/messaging/status.js';
 import type { Clock } from '../../lib/clock.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, validationFailed } from '../../lib/errors.js';
 
 export interface BotFrameworkDeps {
   config: Pick<Config, 'MICROSOFT_APP_ID' | 'MICROSOFT_APP_PASSWORD' | 'MICROSOFT_APP_TENANT_ID' | 'MICROSOFT_APP_TYPE'>;
@@ -82,7 +82,7 @@ export function botFrameworkRoutes(app: FastifyInstance, deps: BotFrameworkDeps)
     }
     const parsed = activitySchema.safeParse(req.body);
     if (!parsed.success) {
-      throw new AppError('validation_failed', 'invalid activity', { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+      throw validationFailed('invalid activity', parsed.error);
     }
     const captured = { status: 200, headers: {} as Record<string, string>, body: undefined as unknown };
     const res: Response = {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MessageLog } from '../../domain/messaging/ports.js';
 import { statusRank } from '../../domain/messaging/status.js';
 import { parseInboundSms, parseStatusCallback, verifyTwilioSignature } from '../../integrations/twilio/webhook.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, validationFailed } from '../../lib/errors.js';
 import type { ConversationRuntime } from '../../bot/runtime.js';
 import { fromSmsStatus } from './provider.js';
 
@@ -69,7 +69,7 @@ function parseOr400<T>(parse: () => T): T {
     return parse();
   } catch (err) {
     if (err instanceof z.ZodError) {
-      throw new AppError('validation_failed', 'invalid webhook fields', { issues: err.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) });
+      throw validationFailed('invalid webhook fields', err);
     }
     throw err;
   }

@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { AppError } from '../../lib/errors.js';
+import { AppError, validationFailed } from '../../lib/errors.js';
 import { conversationIdSchema } from './tokens.js';
 import type { NewDirectLineActivity } from './types.js';
 
@@ -70,9 +70,7 @@ export function parseInput<T>(schema: ZodType<T>, value: unknown, where: string)
   if (hasOperatorKey(value)) throw new AppError('validation_failed', `invalid ${where}: keys starting with $ (or nesting deeper than 8) are not accepted`);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new AppError('validation_failed', `invalid ${where}`, {
-    issues: result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(root)', message: issue.message })),
-  });
+  throw validationFailed(`invalid ${where}`, result.error);
 }
 
 function hasOperatorKey(value: unknown, depth = 0): boolean {
