@@ -39,13 +39,18 @@ export function createConversations(deps: ConversationDeps) {
   const quietHours = parseQuietHours(deps.quietHours);
   if (!quietHours) throw new Error(`QUIET_HOURS "${deps.quietHours}" is not HH:MM-HH:MM`);
 
+  // The gateway records the address's opt-out itself; this revokes the patient's consent beside it.
+  const revokeConsent = async (channel: MessageChannel, _address: string, patientId: string | undefined) => {
+    if (patientId && channel !== 'botframework') await deps.patients.recordChannelConsent(patientId, channel, false, `${channel}:carrier`);
+  };
+  /** The carrier reports an opt-out outside a send (a status callback with 21610). */
   const onCarrierOptOut = async (channel: MessageChannel, address: string, patientId: string | undefined) => {
     await repos.contacts.setOptedOut(channel, address, true, deps.clock.now());
-    if (patientId && channel !== 'botframework') await deps.patients.recordChannelConsent(patientId, channel, false, `${channel}:carrier`);
+    await revokeConsent(channel, address, patientId);
   };
   const gateway = new OutboundGateway({
     messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours,
-    providers: deps.providers, onCarrierOptOut,
+    providers: deps.providers, onCarrierOptOut: revokeConsent,
   });
 
   const conversationState = new ConversationState(deps.stateStorage ?? new MongoStorage(deps.db.models));

@@ -14,9 +14,9 @@ interface StoredReference {
 }
 
 /**
- * Messages CareLoop starts (reminders, check-ins, education drips from schedules). They use the conversation
- * reference stored when the patient last wrote on that channel (for SMS, the enrolled phone number will do),
- * and go through the same adapter and gateway as replies, as `proactive`: consent for the purpose, opt-out and
+ * Messages CareLoop starts (reminders, check-ins, education drips from schedules). SMS goes to the enrolled
+ * number; web chat uses the conversation reference stored when the patient last wrote there. Both
+ * go through the same adapter and gateway as replies, as `proactive`: consent for the purpose, opt-out and
  * quiet hours are checked there.
  */
 export class ProactiveMessenger {
@@ -24,8 +24,13 @@ export class ProactiveMessenger {
     private readonly deps: { models: Models; patients: PatientRepository; adapters: Record<ProactiveChannel, GatewayAdapter> },
   ) {}
 
-  /** Remembers where the patient can be reached (called on each inbound message of a known patient). */
-  async remember(patientId: string, channel: ProactiveChannel, address: string): Promise<void> {
+  private async storedAddress(patientId: string, channel: ProactiveChannel): Promise<string | undefined> {
+    const stored = await this.deps.models.ConversationRef.findById(`${patientId}:${channel}`).lean();
+    return stored ? (JSON.parse(stored.reference) as StoredReference).address : undefined;
+  }
+
+  /** Remembers where the patient can be reached on web chat (called on each of their web chat messages). */
+  async remember(patientId: string, channel: 'webchat', address: string): Promise<void> {
     const reference: StoredReference = { address };
     await upsertById(this.deps.models.ConversationRef, `${patientId}:${channel}`, { $set: { reference: JSON.stringify(reference) } });
   }
@@ -37,8 +42,7 @@ export class ProactiveMessenger {
   async send(input: { patientId: string; channel: ProactiveChannel; text: string; purpose: Purpose; idempotencyKey: string }): Promise<SendOutcome | { status: 'no_address' }> {
     const patient = await this.deps.patients.get(input.patientId);
     if (!patient) throw new Error('proactive message for an unknown patient');
-    const stored = await this.deps.models.ConversationRef.findById(`${input.patientId}:${input.channel}`).lean();
-    const address = stored ? (JSON.parse(stored.reference) as StoredReference).address : input.channel === 'sms' ? patient.phone : undefined;
+    const address = input.channel === 'sms' ? patient.phone : await this.storedAddress(input.patientId, input.channel);
     if (!address) return { status: 'no_address' };
 
     const outcomes = await this.deps.adapters[input.channel].runTurn(

@@ -63,7 +63,8 @@ export class ConversationRuntime {
       text: input.text, media: input.media, status: 'received', statusRank: statusRank('received'), createdAt: now, updatedAt: now,
     });
     if (!inserted) return undefined;
-    if (patient) await this.deps.proactive.remember(patient.id, input.channel, input.address);
+    // SMS needs no stored reference: the enrolled number is the address. Web chat does.
+    if (patient && input.channel === 'webchat') await this.deps.proactive.remember(patient.id, input.channel, input.address);
     return { ...input, messageId, patient };
   }
 

@@ -86,7 +86,7 @@ export class MongoStorage implements Storage {
       throw new Error('writing bot state', { cause: err });
     }
     // A version older than the hint was deleted long ago and just re-created by a very stale writer.
-    const hint = ((await this.models.BotState.findById(key).lean()) as { version?: number } | null)?.version ?? 0;
+    const hint = await this.hint(key);
     if (hint < version) return true;
     await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version) });
     return false;
@@ -98,10 +98,15 @@ export class MongoStorage implements Storage {
     if (version > KEEP_IDS) await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version - KEEP_IDS) });
   }
 
+  /** The latest version the pointer remembers (it may lag behind the newest). */
+  private async hint(key: string): Promise<number> {
+    return ((await this.models.BotState.findById(key).lean()) as { version?: number } | null)?.version ?? 0;
+  }
+
   /** The newest version: from the hint, step forward until a version is missing. */
   private async latest(key: string): Promise<{ version: number; data: string | null } | undefined> {
     for (let attempt = 0; attempt < MAX_READ_RESTARTS; attempt++) {
-      const hint = ((await this.models.BotState.findById(key).lean()) as { version?: number } | null)?.version ?? 0;
+      const hint = await this.hint(key);
       let version = hint;
       let doc = hint > 0 ? ((await this.models.BotStateVersion.findById(versionId(key, hint)).lean()) as VersionDoc | null) : null;
       if (hint > 0 && !doc) continue; // pruned under us: the hint has moved on since, read it again

@@ -26,3 +26,19 @@ export function withId<T extends { _id: unknown }>(doc: T): Omit<T, '_id' | '__v
   const { _id, __v: _v, ...rest } = doc as T & { __v?: unknown };
   return { id: String(_id), ...rest };
 }
+
+/**
+ * Newest first, for logs read by people (messages, alerts): the cursor is the createdAt of the last item
+ * seen, since these ids are not ordered in time.
+ */
+export async function findNewestFirst<Doc, View extends { createdAt: Date }>(
+  model: Model<Doc>,
+  filter: Record<string, unknown>,
+  page: PageRequest,
+  toView: (doc: Doc) => View,
+): Promise<Page<View>> {
+  const query = page.cursor ? { ...filter, createdAt: trusted({ $lt: new Date(page.cursor) }) } : filter;
+  const docs = (await model.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit + 1).lean()) as Doc[];
+  const items = docs.slice(0, page.limit).map(toView);
+  return { items, nextCursor: docs.length > page.limit ? items.at(-1)!.createdAt.toISOString() : null };
+}

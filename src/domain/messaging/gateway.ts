@@ -25,7 +25,6 @@ export type SendOutcome =
   | { status: 'blocked'; messageId: string; reason: BlockedReason }
   | { status: 'failed'; messageId: string; errorCode?: string }
   | { status: 'duplicate'; messageId: string };
-// A blocked attempt is recorded under `<key>~blocked~<time>`: the key itself stays free for a later attempt.
 
 /** Delivers one recorded message through a provider (Twilio, the Direct Line store, a Bot Framework connector). */
 export type Deliver = (message: Message) => Promise<DeliveryResult>;
@@ -53,8 +52,8 @@ export class OutboundGateway {
     const now = this.deps.clock.now();
     const blockedReason = await this.refusal(request, now);
     const message: Message = {
-      // A refused attempt is recorded without using up the key, so the same message can go out later
-      // (after quiet hours, after START).
+      // A refused attempt is recorded as `<key>~blocked~<time>`, without using up the key, so the same
+      // message can go out later (after quiet hours, after START).
       id: blockedReason ? `${request.idempotencyKey}~blocked~${now.getTime()}` : request.idempotencyKey,
       direction: 'outbound',
       channel: request.channel,
@@ -91,8 +90,7 @@ export class OutboundGateway {
   }
 
   private async refusal(request: OutboundRequest, now: Date): Promise<BlockedReason | undefined> {
-    const contact = await this.deps.contacts.get(request.channel, request.address);
-    if (contact?.optedOut && request.kind !== 'opt_out_confirmation') return 'opted_out';
+    if (request.kind !== 'opt_out_confirmation' && (await this.deps.contacts.isOptedOut(request.channel, request.address))) return 'opted_out';
     if (request.kind !== 'proactive') return undefined;
 
     const patient = request.patientId ? await this.deps.patients.get(request.patientId) : undefined;

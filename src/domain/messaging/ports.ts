@@ -17,6 +17,8 @@ export interface MessageLog {
  */
 export interface ContactDirectory {
   get(channel: MessageChannel, address: string): Promise<{ patientId?: string; optedOut: boolean } | undefined>;
+  /** Only the opt-out (one lookup): what every outbound message checks. */
+  isOptedOut(channel: MessageChannel, address: string): Promise<boolean>;
   /** Records an opt-out or opt-in for the address, known patient or not. */
   setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void>;
 }

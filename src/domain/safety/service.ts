@@ -48,7 +48,7 @@ export class SafetyService {
     if (keyword === 'start') {
       // YES opts back in only someone who opted out; for anyone else it answers the current question.
       const saidYes = /^\s*yes\W*$/i.test(text);
-      if (!saidYes || (await this.deps.contacts.get(who.channel, who.address))?.optedOut) return this.start(who);
+      if (!saidYes || (await this.deps.contacts.isOptedOut(who.channel, who.address))) return this.start(who);
     }
     if (keyword === 'help') return { kind: 'help', replies: [{ text: this.helpText() }], endDialogs: false };
     if (detectHandoffRequest(text)) return this.handoff(who);
@@ -69,21 +69,23 @@ export class SafetyService {
   }
 
   private async stop(who: TurnIdentity): Promise<SafetyOutcome> {
-    await this.deps.contacts.setOptedOut(who.channel, who.address, true, this.deps.clock.now());
-    if (who.patient && who.channel !== 'botframework') {
-      await this.deps.patients.recordChannelConsent(who.patient.id, who.channel, false, `${who.channel}:keyword`);
-    }
+    await this.setSubscribed(who, false);
     const text = `You are unsubscribed from ${this.deps.settings.clinicName} messages and will get no more. Reply START to subscribe again.`;
     return { kind: 'stop', replies: [{ text, optOutConfirmation: true }], endDialogs: true };
   }
 
   private async start(who: TurnIdentity): Promise<SafetyOutcome> {
-    await this.deps.contacts.setOptedOut(who.channel, who.address, false, this.deps.clock.now());
-    if (who.patient && who.channel !== 'botframework') {
-      await this.deps.patients.recordChannelConsent(who.patient.id, who.channel, true, `${who.channel}:keyword`);
-    }
+    await this.setSubscribed(who, true);
     const text = `You are subscribed to ${this.deps.settings.clinicName} messages again. Reply HELP for help, STOP to unsubscribe.`;
     return { kind: 'start', replies: [{ text }], endDialogs: true };
+  }
+
+  /** The address's opt-out, and the patient's consent for the channel, recorded as the patient's own word. */
+  private async setSubscribed(who: TurnIdentity, subscribed: boolean): Promise<void> {
+    await this.deps.contacts.setOptedOut(who.channel, who.address, !subscribed, this.deps.clock.now());
+    if (who.patient && who.channel !== 'botframework') {
+      await this.deps.patients.recordChannelConsent(who.patient.id, who.channel, subscribed, `${who.channel}:keyword`);
+    }
   }
 
   private async handoff(who: TurnIdentity): Promise<SafetyOutcome> {

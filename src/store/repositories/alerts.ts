@@ -2,10 +2,12 @@ import { alertId, type Alert, type AlertRepository, type NewAlert } from '../../
 import type { Checkin, CheckinRepository } from '../../domain/checkins/checkins.js';
 import type { Page, PageRequest } from '../../domain/common.js';
 import { isDuplicateKey } from '../duplicate.js';
-import { trusted, type Models } from '../models.js';
+import type { Model } from 'mongoose';
+import type { Models } from '../models.js';
+import { findNewestFirst, withId } from '../paging.js';
 
 type AlertDoc = Omit<Alert, 'id'> & { _id: string };
-const toAlert = ({ _id, ...rest }: AlertDoc): Alert => ({ id: _id, ...rest });
+const toAlert = (doc: AlertDoc): Alert => withId(doc) as Alert;
 
 /** Alerts, each inserted once under a deterministic id (kind + message). */
 export class MongoAlertRepository implements AlertRepository {
@@ -21,15 +23,12 @@ export class MongoAlertRepository implements AlertRepository {
     }
   }
 
-  /** Newest first; the cursor is the createdAt of the last alert seen. */
-  async list(filter: { status?: 'open' | 'acknowledged'; patientId?: string }, page: PageRequest): Promise<Page<Alert>> {
+  /** Newest first. */
+  list(filter: { status?: 'open' | 'acknowledged'; patientId?: string }, page: PageRequest): Promise<Page<Alert>> {
     const query: Record<string, unknown> = {};
     if (filter.status) query.status = filter.status;
     if (filter.patientId) query.patientId = filter.patientId;
-    if (page.cursor) query.createdAt = trusted({ $lt: new Date(page.cursor) });
-    const docs = (await this.models.Alert.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit + 1).lean()) as unknown as AlertDoc[];
-    const items = docs.slice(0, page.limit).map(toAlert);
-    return { items, nextCursor: docs.length > page.limit ? items.at(-1)!.createdAt.toISOString() : null };
+    return findNewestFirst(this.models.Alert as unknown as Model<AlertDoc>, query, page, toAlert);
   }
 
   async acknowledge(id: string): Promise<Alert | undefined> {

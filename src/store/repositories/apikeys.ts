@@ -1,8 +1,9 @@
 import type { ApiKey, ApiKeyRepository } from '../../domain/auth/keys.js';
 import type { Models } from '../models.js';
+import { withId } from '../paging.js';
 
 type ApiKeyDoc = Omit<ApiKey, 'id'> & { _id: string };
-const toApiKey = ({ _id, ...rest }: ApiKeyDoc): ApiKey => ({ id: _id, ...rest });
+const toApiKey = (doc: ApiKeyDoc): ApiKey => withId(doc) as ApiKey;
 
 export class MongoApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly models: Models) {}

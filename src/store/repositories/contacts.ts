@@ -23,6 +23,15 @@ export class MongoContactDirectory implements ContactDirectory {
     return { patientId: claim?.patientId, optedOut: contact?.optedOut ?? false };
   }
 
+  async isOptedOut(channel: MessageChannel, address: string): Promise<boolean> {
+    return (await this.models.Contact.findById(contactId(channel, address)).lean())?.optedOut ?? false;
+  }
+
+  /** The active patient holding the address, if any (one lookup: the inbound SMS path). */
+  async holder(channel: MessageChannel, address: string): Promise<string | undefined> {
+    return (await this.models.AddressClaim.findById(contactId(channel, address)).lean())?.patientId;
+  }
+
   async setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void> {
     await upsertById(this.models.Contact, contactId(channel, address), {
       $set: { optedOut, ...(optedOut ? { optedOutAt: at } : {}) },

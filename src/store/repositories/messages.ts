@@ -2,10 +2,12 @@ import type { Page, PageRequest } from '../../domain/common.js';
 import type { MessageLog } from '../../domain/messaging/ports.js';
 import type { Message } from '../../domain/messaging/types.js';
 import { isDuplicateKey } from '../duplicate.js';
+import type { Model } from 'mongoose';
 import { trusted, type Models } from '../models.js';
+import { findNewestFirst, withId } from '../paging.js';
 
 type MessageDoc = Omit<Message, 'id'> & { _id: string };
-const toMessage = ({ _id, ...rest }: MessageDoc): Message => ({ id: _id, ...rest });
+const toMessage = (doc: MessageDoc): Message => withId(doc) as Message;
 
 /** The conversation log. Every hot-path read and write is by _id (the message's idempotency key). */
 export class MongoMessageLog implements MessageLog {
@@ -35,12 +37,7 @@ export class MongoMessageLog implements MessageLog {
     return doc ? toMessage(doc) : undefined;
   }
 
-  async forPatient(patientId: string, page: PageRequest): Promise<Page<Message>> {
-    // Newest first; the cursor is the createdAt of the last item seen (ids are not ordered in time).
-    const filter: Record<string, unknown> = { patientId };
-    if (page.cursor) filter.createdAt = trusted({ $lt: new Date(page.cursor) });
-    const docs = (await this.models.Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(page.limit + 1).lean()) as unknown as MessageDoc[];
-    const items = docs.slice(0, page.limit).map(toMessage);
-    return { items, nextCursor: docs.length > page.limit ? items.at(-1)!.createdAt.toISOString() : null };
+  forPatient(patientId: string, page: PageRequest): Promise<Page<Message>> {
+    return findNewestFirst(this.models.Message as unknown as Model<MessageDoc>, { patientId }, page, toMessage);
   }
 }

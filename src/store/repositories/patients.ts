@@ -42,8 +42,8 @@ export class MongoPatientRepository implements PatientRepository {
   }
 
   async findByPhone(phone: string): Promise<Patient | undefined> {
-    const contact = await this.contacts.get('sms', phone);
-    return contact?.patientId ? this.get(contact.patientId) : undefined;
+    const patientId = await this.contacts.holder('sms', phone);
+    return patientId ? this.get(patientId) : undefined;
   }
 
   async update(id: string, changes: Partial<NewPatient>): Promise<Patient | undefined> {
