@@ -1,87 +1,56 @@
 /**
- * `npm run eval:triage`: runs the triage engine on test/eval/triage-cases.jsonl and prints accuracy per level,
- * emergency sensitivity, under- and over-triage rates, a confusion matrix and the misclassified cases.
- * Exits 1 when any emergency case is triaged below emergency, or when under-triage reaches 5% (the acceptance bar).
+ * `npm run eval:triage [set...]`: runs the triage engine on every evaluation set (test/eval/sets.ts) and prints,
+ * per set, accuracy, emergency sensitivity, under- and over-triage, over-triage of minor cases, the same per
+ * category, and every miss with the rule that decided it. `--coverage` lists the protocol areas and what they cover.
+ * Exits 1 when a set breaks the bar that `npm test` enforces: an emergency-only case answered below emergency, or
+ * under-triage of 3% or more.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { triage } from '../../src/domain/triage/engine.js';
-import { LEVEL_ORDER, levelRank, type TriageLevel } from '../../src/domain/triage/types.js';
+import { triageKnowledge } from '../../src/domain/triage/knowledge/load.js';
+import { EVAL_SETS, UNDER_TRIAGE_LIMIT, isUnder, loadSet, runCases, score, type CaseResult, type Score } from './sets.js';
 
-const LEVELS = ['emergency', 'urgent', 'routine', 'self_care'] as const;
-const caseSchema = z.object({
-  id: z.string(),
-  text: z.string(),
-  age: z.number().optional(),
-  sex: z.enum(['female', 'male', 'other']).optional(),
-  expected: z.enum(LEVELS),
-  note: z.string(),
-});
-type EvalCase = z.infer<typeof caseSchema>;
+const pct = (part: number, whole: number): string => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
 
-const UNDER_TRIAGE_LIMIT = 0.05;
-/** A fixed time so "since Monday" reads the same on every run. */
-const NOW = new Date('2025-03-12T14:00:00');
-
-function loadCases(file: string): EvalCase[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim()).map((line, index) => {
-    try {
-      return caseSchema.parse(JSON.parse(line));
-    } catch (cause) {
-      throw new Error(`reading case on line ${index + 1} of ${file}`, { cause });
-    }
-  });
+function line(name: string, s: Score): string {
+  return `${name.padEnd(22)} n=${String(s.n).padStart(3)}  accuracy ${pct(s.correct, s.n).padStart(6)}  emergency ${pct(s.emergencyHits, s.emergencies).padStart(6)} (${s.emergencyHits}/${s.emergencies})`
+    + `  under ${pct(s.under, s.n).padStart(5)} (${s.under})  over ${pct(s.over, s.n).padStart(5)} (${s.over})  minor over-triaged ${pct(s.minorOver, s.minor)} (${s.minorOver}/${s.minor})`;
 }
 
-const pct = (part: number, whole: number): string => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)}%`);
+function report(name: string, author: string, results: CaseResult[], verbose: boolean): boolean {
+  const total = score(results);
+  console.log(`\n== ${name}: ${author}`);
+  console.log(line('all', total));
+  for (const category of [...new Set(results.map((r) => r.category))].sort()) console.log(line(category, score(results.filter((r) => r.category === category))));
+  const misses = results.filter((r) => !r.expected.includes(r.level));
+  if (verbose && misses.length > 0) {
+    console.log('misses (id: expected -> got, rule):');
+    for (const r of misses) console.log(`  ${isUnder(r) ? 'UNDER' : 'over '} ${r.id}: ${r.expected.join('|')} -> ${r.level} (${r.rule})`);
+  }
+  const failed = total.emergencyHits < total.emergencies || total.under / total.n >= UNDER_TRIAGE_LIMIT;
+  if (failed) console.log(`FAIL ${name}: ${total.emergencies - total.emergencyHits} emergency case(s) below emergency; under-triage ${pct(total.under, total.n)} (bar < ${UNDER_TRIAGE_LIMIT * 100}%)`);
+  return failed;
+}
+
+function coverage(): void {
+  for (const area of triageKnowledge().coverage) {
+    const rules = triageKnowledge().rules.filter((rule) => rule.area === area.area);
+    console.log(`${area.title} (${area.area}): ${rules.length} rules; covers ${area.covers.join(', ') || '(no list)'}`);
+  }
+}
 
 function main(): number {
-  const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'triage-cases.jsonl');
-  const cases = loadCases(file);
-  const matrix = new Map<string, number>();
-  const misses: string[] = [];
-  let correct = 0;
-  let under = 0;
-  let over = 0;
-  let emergencyMissed = 0;
-  const perLevel = new Map<TriageLevel, { total: number; right: number }>();
-  for (const testCase of cases) {
-    const result = triage({ text: testCase.text, age: testCase.age, sex: testCase.sex, now: NOW });
-    const key = `${testCase.expected}>${result.level}`;
-    matrix.set(key, (matrix.get(key) ?? 0) + 1);
-    const stats = perLevel.get(testCase.expected) ?? { total: 0, right: 0 };
-    stats.total++;
-    const diff = levelRank(result.level) - levelRank(testCase.expected);
-    if (diff === 0) {
-      correct++;
-      stats.right++;
-    } else {
-      if (diff < 0) under++;
-      else over++;
-      if (testCase.expected === 'emergency') emergencyMissed++;
-      misses.push(`  ${diff < 0 ? 'UNDER' : 'over '} ${testCase.id.padEnd(5)} expected ${testCase.expected.padEnd(9)} got ${result.level.padEnd(9)} rule ${result.rule.id}  (${testCase.note})`);
-    }
-    perLevel.set(testCase.expected, stats);
+  const args = process.argv.slice(2);
+  if (args.includes('--coverage')) {
+    coverage();
+    return 0;
   }
-  const total = cases.length;
-  const emergencies = perLevel.get('emergency')?.total ?? 0;
-  console.log(`triage eval: ${total} cases from ${path.relative(process.cwd(), file)}`);
-  console.log(`overall accuracy     ${pct(correct, total)} (${correct}/${total})`);
-  for (const level of LEVELS) {
-    const stats = perLevel.get(level) ?? { total: 0, right: 0 };
-    console.log(`  ${level.padEnd(10)}         ${pct(stats.right, stats.total)} (${stats.right}/${stats.total})`);
+  const quiet = args.includes('--quiet');
+  const wanted = args.filter((arg) => !arg.startsWith('--'));
+  let failed = false;
+  for (const set of EVAL_SETS) {
+    if (wanted.length > 0 && !wanted.includes(set.name)) continue;
+    failed = report(set.name, set.author, runCases(loadSet(set.file)), !quiet) || failed;
   }
-  console.log(`emergency sensitivity ${pct(emergencies - emergencyMissed, emergencies)} (${emergencies - emergencyMissed}/${emergencies})`);
-  console.log(`under-triage rate    ${pct(under, total)} (${under}/${total})   [result below expected]`);
-  console.log(`over-triage rate     ${pct(over, total)} (${over}/${total})   [result above expected]`);
-  const order = [...LEVEL_ORDER].reverse();
-  console.log(`\nconfusion matrix (rows expected, columns result)\n${''.padEnd(11)}${order.map((level) => level.padStart(10)).join('')}`);
-  for (const expected of order) console.log(`${expected.padEnd(11)}${order.map((got) => String(matrix.get(`${expected}>${got}`) ?? 0).padStart(10)).join('')}`);
-  console.log(misses.length > 0 ? `\nmisclassified (${misses.length}):\n${misses.join('\n')}` : '\nno misclassified cases');
-  const failed = emergencyMissed > 0 || under / total >= UNDER_TRIAGE_LIMIT;
-  console.log(failed ? `\nFAIL: ${emergencyMissed} emergency case(s) under-triaged; under-triage ${pct(under, total)} (limit < ${UNDER_TRIAGE_LIMIT * 100}%)` : '\nPASS');
+  console.log(failed ? '\nFAIL: see above' : '\nPASS: every set meets the bar');
   return failed ? 1 : 0;
 }
 

@@ -2,6 +2,7 @@
  * Who is ill, how old they are, what conditions they have, and context that is not a symptom.
  * Works on canonical clauses (text.ts); a negated mention ("not pregnant", "no blood thinners") does not count.
  */
+import { lexicon } from '../language/lexicon.js';
 import { parseDuration } from './durations.js';
 import { qualify, wordIndexAt, type Clause, type PreparedText } from './text.js';
 import type { History, Subject } from './types.js';
@@ -28,7 +29,18 @@ function ageFrom(value: string | undefined, unit: string | undefined): number | 
 }
 
 /** Who the message is about, and their age (text first, then the input's age). */
-export function extractSubject(text: PreparedText, inputAge: number | undefined, pregnant: boolean): SubjectFound {
+const SELF = /\b(i|im|ive|id|me|myself)\b/;
+const THIRD_PERSON = /\b(he|hes|she|shes|him|his|her|they|theyre|them|their)\b/;
+
+/**
+ * Who is ill: the person named in the clauses that carry the symptoms, so "my kids have colds but im the one with a
+ * fever" is about the writer. When those clauses name nobody, the whole message decides, as before.
+ */
+export function extractSubject(text: PreparedText, inputAge: number | undefined, pregnant: boolean, illClauses: readonly Clause[] = []): SubjectFound {
+  // The writer says they are the one who is ill ("im the one with a fever"): others named elsewhere are context.
+  const parts = illClauses.flatMap((clause) => clause.text.split(/ (?:but|though|although|however|whereas|while) /));
+  const selfIll = parts.some((part) => SELF.test(part) && !SUBJECT.test(part) && !THIRD_PERSON.test(part) && /\b(with|have|has|got|feel|feeling|am|im|ive|my (head|chest|throat|back|stomach|belly|ear|eye|leg|arm|skin))\b/.test(part));
+  if (selfIll && SUBJECT.test(text.all)) return selfWithAge(text, inputAge);
   const all = text.all.replace(/\b(had|have|having|gave birth to|delivered) (a|my|the|our) baby\b/g, 'gave birth');
   let subject: Subject = 'self';
   let age: number | undefined;
@@ -62,19 +74,6 @@ export function extractSubject(text: PreparedText, inputAge: number | undefined,
 
 type HistoryFlag = Exclude<keyof History, 'pregnancyWeeks' | 'daysSinceSurgery'>;
 
-const HISTORY_PATTERNS: [HistoryFlag, RegExp][] = [
-  ['pregnant', /\b(pregnant|pregnancy|expecting (a baby|twins)|weeks along|trimester|gestation|prenatal|antenatal|midwife)\b/],
-  ['postpartum', /\b(postpartum|post partum|gave birth|delivered|c section|after (giving )?birth|after delivery|just had a baby)\b/],
-  ['recentSurgery', /\b((appendix|gallbladder|tonsils|uterus|womb|ovary|ovaries|spleen|kidney|thyroid|tumou?r|lump|wisdom teeth|cyst|prostate) (\w+ )?(out|removed|taken out)|surgery|operation|operated|post op|procedure|incision|staples|\w+ectomy|\w+otomy|\w+oscopy|(knee|hip|shoulder) replacement|hernia repair|c section|discharged from (the )?hospital|op site|surgical)\b/],
-  ['asthma', /\b(asthma\w*|inhaler|puffer|nebuli[sz]er)\b/],
-  ['copd', /\b(copd|emphysema|chronic bronchitis|home oxygen|home o2)\b/],
-  ['heartDisease', /\b(heart (disease|failure|condition|problems?|attack|attacks|surgery|stent|valve)|cardiac (history|disease)|stents?|bypass|atrial fibrillation|pacemaker|cardiomyopathy|coronary)\b/],
-  ['diabetes', /\b(diabet\w*|type (1|2|one|two) diabetes|insulin|metformin|ozempic|glucose meter|blood sugar|sugar levels?)\b/],
-  ['immunosuppressed', /\b(chemo\w*|transplant|immunosuppress\w*|immune ?compromised|immunocompromised|steroids|prednisone|prednisolone|dexamethasone|methotrexate|biologics?|humira|neutropeni\w*|hiv|cancer treatment|radiation therapy|rituximab|splenectomy|no spleen)\b/],
-  ['chemotherapy', /\b(chemo\w*|cancer treatment|neutropeni\w*)\b/],
-  ['anticoagulated', /\b(warfarin|eliquis|xarelto|pradaxa|dabigatran|savaysa|edoxaban|lovenox|enoxaparin|heparin|blood thinner\w*|anticoag\w*|clopidogrel|plavix|brilinta|ticagrelor)\b/],
-  ['kidneyDisease', /\b(kidney (disease|failure|problems|transplant)|kidney disease|dialysis|renal failure|one kidney)\b/],
-];
 
 function mentioned(clause: Clause, pattern: RegExp): boolean {
   const match = pattern.exec(clause.text);
@@ -83,11 +82,18 @@ function mentioned(clause: Clause, pattern: RegExp): boolean {
   return !qualify(clause, start, start + 1).negated;
 }
 
+function selfWithAge(text: PreparedText, inputAge: number | undefined): SubjectFound {
+  const stated = AGE_STATED.exec(text.all);
+  const age = (stated ? ageFrom(stated[1], stated[2]) : undefined) ?? inputAge;
+  return age === undefined ? { subject: 'self' } : { subject: age < 1 ? 'infant' : age < 18 ? 'child' : 'self', age };
+}
+
 /** Conditions mentioned (and not denied) anywhere in the message. */
 export function extractHistory(text: PreparedText, now: Date): History {
   const history: History = {};
   for (const clause of text.clauses) {
-    for (const [flag, pattern] of HISTORY_PATTERNS) {
+    for (const [key, pattern] of lexicon().history) {
+      const flag = key as HistoryFlag;
       if (history[flag] || !mentioned(clause, pattern)) continue;
       // "surgery 10 years ago" is history, not recent surgery; "surgery next week" has not happened yet.
       if (flag === 'recentSurgery' && /\b(years? ago|last year|next|upcoming|scheduled|going to have|tomorrow|before (my|the))\b/.test(clause.text)) continue;
@@ -112,25 +118,10 @@ export function extractHistory(text: PreparedText, now: Date): History {
   return history;
 }
 
-const FLAG_PATTERNS: [string, RegExp][] = [
-  ['worsening', /\b(more than usual|worse than usual|getting worse|gotten worse|worse|worsening|spreading|getting bigger|increasing|more and more)\b/],
-  ['not_improving', /\b(not (getting )?better|not improving|no better|hasnt (gone|improved|got better)|wont go away|keeps coming back|not going away|still (\w+ )?(there|here|going|bad|hurting|have))\b/],
-  ['sudden_onset', /\b(sudden\w*|all of a sudden|out of nowhere|came on (fast|quickly))\b/],
-  ['exertional', /\b(when i (walk|climb|exercise|exert)|climbing|stairs|on exertion|walking up|with exercise|with activity|when walking)\b/],
-  ['reproducible', /\b(when i press|press on|pressing on|touch it|to (the )?touch|when i (breathe|cough|move|twist|turn|take a deep)|deep breaths?|tender)\b/],
-  ['recent_travel', /\b(long (flight|drive|trip|car ride)|flew|flight|plane)\b/],
-  ['allergen_exposure', /\b(peanuts?|nuts|shellfish|shrimp|bee|wasp|sting|stung|penicillin|amoxicillin|latex|allerg\w*|new (medicine|medication|food)|ate something)\b/],
-  ['intentional', /\b(on purpose|to (die|end it|kill)|intentional\w*|wanted to die|want to die)\b/],
-  ['mild', /\b(mild|minor|slight\w*|a little|a bit|not too bad|not that bad|manageable|small)\b/],
-  ['well_otherwise', /(?<!\b(?:not|isnt|wont|arent|cant|no|barely|stopped) )\b(otherwise (fine|well|ok|healthy|good)|(eating|drinking|playing|feeding|acting|peeing) (fine|ok|normally|normal|well|good)|(eating|feeding) and drinking (fine|ok|normally|well)|still (eating|drinking|playing|feeding)|active and playing|running around)\b/],
-  ['resolved', /\b(fine now|better now|ok now|okay now|back to normal|came back up|resolved|gone now|went away|stopped after)\b/],
-  ['breathing_ok', /\b(breathing (is |seems )?(fine|ok|okay|normal|good|normally)|no (trouble|problems?|difficulty|issues?) breathing|can breathe (fine|ok|okay|normally))\b/],
-  ['treated_no_response', /\b(didnt (help|work)|not helping|isnt helping|doesnt help|nothing (helps|works|is helping)|no relief)\b/],
-];
 
 /** Context flags (see the `freeTextFlags` field of Findings). */
 export function extractFlags(text: PreparedText): string[] {
   const flags: string[] = [];
-  for (const [flag, pattern] of FLAG_PATTERNS) if (text.clauses.some((clause) => pattern.test(clause.text))) flags.push(flag);
+  for (const [flag, pattern] of lexicon().context) if (text.clauses.some((clause) => pattern.test(clause.text))) flags.push(flag);
   return flags;
 }

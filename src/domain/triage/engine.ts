@@ -11,16 +11,8 @@
 import { Facts, type Outcome } from './facts.js';
 import { extractFindings } from './findings.js';
 import { followUpsFor } from './follow-ups.js';
+import { matchingRules, type CompiledRule } from './knowledge/load.js';
 import { mergeFindings } from './merge.js';
-import { applyModifiers } from './modifiers.js';
-import { findRedFlags } from './red-flags.js';
-import { ABDOMEN_RULES } from './rules/abdomen.js';
-import { BODY_RULES, fallback } from './rules/body.js';
-import type { ComplaintRule } from './rules/common.js';
-import { INFECTION_RULES } from './rules/infection.js';
-import { NEURO_RULES } from './rules/neuro.js';
-import { SKIN_RULES } from './rules/skin.js';
-import { SOURCES } from './sources.js';
 import { levelRank, type Findings, type FollowUpQuestion, type RuleRef, type TriageLevel } from './types.js';
 
 export type { TriageLevel } from './types.js';
@@ -46,9 +38,6 @@ export interface TriageResult {
   followUps: FollowUpQuestion[];
 }
 
-/** In order: on equal levels, the earlier rule explains the result. */
-const COMPLAINT_RULES: readonly ComplaintRule[] = [...INFECTION_RULES, ...ABDOMEN_RULES, ...NEURO_RULES, ...SKIN_RULES, ...BODY_RULES];
-
 const LEVEL_ADVICE: Record<TriageLevel, string[]> = {
   emergency: ['Call {EMERGENCY_NUMBER} now, or go to the nearest emergency department. Do not drive yourself.', 'If you are not the patient, stay with them until help arrives.'],
   urgent: ['Get seen today: call your care team or doctor now, or go to an urgent care clinic.', 'If it gets worse before you are seen, call {EMERGENCY_NUMBER}.'],
@@ -56,53 +45,37 @@ const LEVEL_ADVICE: Record<TriageLevel, string[]> = {
   self_care: [],
 };
 
-function complaintOutcome(f: Facts): Outcome | undefined {
-  let best: Outcome | undefined;
-  for (const rule of COMPLAINT_RULES) {
-    const outcome = rule.evaluate(f);
-    if (outcome && (!best || levelRank(outcome.level) > levelRank(best.level))) best = outcome;
-  }
-  return best ?? fallback.evaluate(f);
-}
+const CARELOOP_DEFAULT = 'CareLoop default: not enough detail to decide safely, so a clinician reviews';
 
 function defaultOutcome(f: Facts, emptyText: boolean): Outcome {
   if (emptyText) {
-    return { level: 'routine', id: 'default.no_detail', source: SOURCES.careloop, because: 'The message had no symptoms to assess.', advice: ['Please tell us more: what symptoms you have, when they started, and how bad they are.'] };
+    return { level: 'routine', id: 'default.no_detail', source: CARELOOP_DEFAULT, because: 'The message had no symptoms to assess.', advice: ['Please tell us more: what symptoms you have, when they started, and how bad they are.'] };
   }
   const anything = f.findings.symptoms.some((symptom) => !symptom.negated);
   return {
     level: 'routine',
     id: 'default.unmatched',
-    source: SOURCES.careloop,
+    source: CARELOOP_DEFAULT,
     because: anything ? 'The symptoms described do not match a specific rule, so a clinician should review them.' : 'No specific symptom was recognised, so a clinician should review the message.',
     advice: ['Contact your care team so a nurse can review this with you.'],
   };
 }
 
+/**
+ * Every protocol rule is checked; the most urgent level any rule gives is the answer, and the first rule at that
+ * level (in protocol order) explains it. Rules only ever add urgency, so a rule can never hide another's red flag.
+ */
 function decide(f: Facts, emptyText: boolean): { outcome: Outcome; redFlags: string[] } {
-  const hits = findRedFlags(f);
-  const first = hits[0];
-  if (first) {
-    const outcome: Outcome = { level: 'emergency', id: `red_flag.${first.flag.id}`, source: first.flag.source, because: `Emergency because of ${first.because}.`, advice: hits.flatMap((hit) => hit.flag.advice ?? []) };
-    return { outcome, redFlags: hits.map((hit) => hit.flag.id) };
-  }
-  // The shared emergency detector is the safety net the chat runs before any dialog: when it fires, the
-  // engine never answers lower, so the chat, the API and the CLI always agree and the safety net stands.
-  const detector = f.findings.freeTextFlags.find((flag) => flag.startsWith('safety:'));
-  if (detector) {
-    const kind = detector.slice('safety:'.length);
-    const outcome: Outcome = { level: 'emergency', id: `red_flag.safety_${kind}`, source: 'CareLoop safety rules (src/domain/safety/emergency.ts): NHS "when to call 999", AHA/ASA, 988 Lifeline', because: `Emergency because the message uses words that describe a ${kind.replace('_', ' ')} emergency.`, advice: [] };
-    return { outcome, redFlags: [`safety_${kind}`] };
-  }
-  const outcome = complaintOutcome(f) ?? defaultOutcome(f, emptyText);
-  const raised = emptyText ? undefined : applyModifiers(f, outcome.level);
-  if (raised) {
-    return {
-      outcome: { ...outcome, level: raised.level, id: raised.id, source: raised.source, because: `${outcome.because.replace(/\.$/, '')}; raised to ${raised.level.replace('_', ' ')} because ${raised.because}.`, advice: raised.level === 'self_care' ? outcome.advice : [] },
-      redFlags: [],
-    };
-  }
-  return { outcome, redFlags: [] };
+  const hits = emptyText ? [] : matchingRules(f);
+  const top = hits.reduce<TriageLevel | undefined>((level, rule) => (level === undefined || levelRank(rule.level) > levelRank(level) ? rule.level : level), undefined);
+  if (top === undefined) return { outcome: defaultOutcome(f, emptyText), redFlags: [] };
+  const deciding = hits.filter((rule) => rule.level === top);
+  const first = deciding[0] as CompiledRule;
+  const advice = top === 'emergency' ? deciding.flatMap((rule) => rule.advice) : first.advice;
+  return {
+    outcome: { level: top, id: first.id, source: first.source, because: first.because.replaceAll('{who}', f.who), advice },
+    redFlags: top === 'emergency' ? deciding.map((rule) => rule.id) : [],
+  };
 }
 
 /** Triage one message. Deterministic: the same input (and `now`) always gives the same result. */

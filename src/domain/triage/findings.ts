@@ -6,8 +6,8 @@ import { detectEmergencies } from '../safety/emergency.js';
 import { extractFlags, extractHistory, extractSubject } from './context.js';
 import { parseDuration } from './durations.js';
 import { extractReadings } from './readings.js';
-import { DEFAULT_SITE, SYMPTOM_PATTERNS } from './symptom-patterns.js';
-import { MAX_ANALYSED_CHARS, isHistorical, prepareText, qualify, wordIndexAt, type Clause } from './text.js';
+import { lexicon } from '../language/lexicon.js';
+import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, isHistorical, prepareText, qualify, wordIndexAt, type Clause } from './text.js';
 import { SEVERITIES, type Findings, type Severity, type Symptom, type SymptomCode } from './types.js';
 
 export interface ExtractInput {
@@ -42,7 +42,7 @@ function severityNear(clause: Clause, start: number, end: number): { severity?: 
 const SUDDEN = /\b(sudden\w*|all of a sudden|out of nowhere|came on (fast|quickly)|just now)\b/;
 const GRADUAL = /\b(gradual\w*|slowly|over (the )?(past|last) (few )?(days|weeks))\b/;
 
-function siteOf(code: SymptomCode, clause: Clause): string | undefined {
+function siteOf(code: SymptomCode, clause: Clause, defaultSite: string | undefined): string | undefined {
   if (code === 'abdominal_pain') {
     const side = /\b(lower right|right lower|right side|bottom right|upper right|right upper|lower left|left lower|left side|upper left|lower|upper|middle)\b/.exec(clause.text);
     return side ? `${side[1]} abdomen` : 'abdomen';
@@ -51,7 +51,25 @@ function siteOf(code: SymptomCode, clause: Clause): string | undefined {
     const side = /\b(one|left|right|both) (leg|legs|calf|calves|ankle|ankles)\b/.exec(clause.text);
     if (side) return `${side[1]} ${side[2]}`;
   }
-  return DEFAULT_SITE[code];
+  return defaultSite;
+}
+
+const SINGLE = new WeakMap<RegExp, RegExp>();
+
+/**
+ * A denial inside the matched words ("incision isnt red", "lips not blue"): the match still stands without the
+ * negation word, so the negation is the patient's, not the wording's. "cant breathe" no longer matches without
+ * "cant", so there the negation is part of the symptom and stays positive.
+ */
+function deniedInside(words: string[], regex: RegExp): boolean {
+  const at = words.findIndex((word, index) => index > 0 && NEGATION_TRIGGERS.has(word));
+  if (at < 0) return false;
+  let single = SINGLE.get(regex);
+  if (!single) {
+    single = new RegExp(regex.source);
+    SINGLE.set(regex, single);
+  }
+  return single.test(` ${words.filter((_, index) => index !== at).join(' ')} `);
 }
 
 /** "32 weeks pregnant" is a gestation, not how long a symptom has lasted. */
@@ -64,15 +82,17 @@ function symptomsIn(clause: Clause, now: Date, shared: number | undefined, pregn
   const found: Symptom[] = [];
   const historical = isHistorical(clause);
   const duration = parseDuration(withoutGestation(clause.text, pregnant), now) ?? shared;
-  for (const { code, regex } of SYMPTOM_PATTERNS) {
+  for (const { code, regex, site: defaultSite } of lexicon().symptoms) {
     regex.lastIndex = 0;
     for (const match of clause.text.matchAll(regex)) {
       const start = wordIndexAt(clause, match.index + 1);
       const end = start + match[0].trim().split(' ').length;
-      const { negated, uncertain } = qualify(clause, start, end);
+      const qualified = qualify(clause, start, end);
+      const negated = qualified.negated || deniedInside(clause.words.slice(start, end), regex);
+      const { uncertain } = qualified;
       if (historical && !negated) continue;
       const symptom: Symptom = { code, negated, uncertain, evidence: match[0].trim().slice(0, 80), ...severityNear(clause, start, end) };
-      const site = siteOf(code, clause);
+      const site = siteOf(code, clause, defaultSite);
       if (site) symptom.site = site;
       if (duration !== undefined) symptom.durationHours = Math.round(duration * 10) / 10;
       if (SUDDEN.test(clause.text)) symptom.onset = 'sudden';
@@ -119,9 +139,11 @@ export function extractFindings(input: ExtractInput): Findings {
   const durations = text.clauses.map((clause) => parseDuration(withoutGestation(clause.text, pregnant), now)).filter((hours) => hours !== undefined);
   // One duration in the message ("sore throat and cough for 3 days") applies to every symptom without its own.
   const shared = durations.length === 1 ? durations[0] : undefined;
-  let symptoms = dedupeSymptoms(text.clauses.flatMap((clause) => symptomsIn(clause, now, shared, pregnant)));
+  const perClause = text.clauses.map((clause) => symptomsIn(clause, now, shared, pregnant));
+  let symptoms = dedupeSymptoms(perClause.flat());
   const { readings, temperatureC } = extractReadings(text.raw);
-  const { subject, age } = extractSubject(text, input.age, history.pregnant === true);
+  const ill = text.clauses.filter((_, index) => perClause[index]?.some((symptom) => !symptom.negated));
+  const { subject, age } = extractSubject(text, input.age, history.pregnant === true, ill);
 
   if (!history.pregnant) {
     // "Baby not moving" outside pregnancy is an infant who is not moving: at least drowsy, which is a red flag.
@@ -130,11 +152,14 @@ export function extractFindings(input: ExtractInput): Findings {
   if (temperatureC !== undefined && temperatureC >= 38 && !symptoms.some((symptom) => symptom.code === 'fever' && !symptom.negated)) {
     symptoms = symptoms.filter((symptom) => symptom.code !== 'fever');
     symptoms.push({ code: 'fever', negated: false, uncertain: false, evidence: `temperature ${temperatureC} C` });
+  } else if (temperatureC !== undefined && temperatureC >= 36 && temperatureC < 38) {
+    // A measured normal temperature answers the question: "temp 37.2" is not a fever, whatever word came with it.
+    symptoms = symptoms.map((symptom) => (symptom.code === 'fever' && /temp|fever/.test(symptom.evidence ?? '') ? { ...symptom, negated: true } : symptom));
   }
   symptoms = dedupeSymptoms(symptoms);
 
   const freeTextFlags = extractFlags(text);
-  for (const match of detectEmergencies(input.text.slice(0, MAX_ANALYSED_CHARS))) freeTextFlags.push(`safety:${match.kind}`);
+  for (const match of detectEmergencies(input.text.slice(0, MAX_ANALYSED_CHARS))) freeTextFlags.push(`safety_${match.kind}`);
   const findings: Findings = { symptoms, readings, history, subject, freeTextFlags };
   if (temperatureC !== undefined) findings.temperatureC = temperatureC;
   if (age !== undefined) findings.age = age;

@@ -148,7 +148,7 @@ export function wordIndexAt(clause: Clause, offset: number): number {
   return clause.words.length;
 }
 
-const NEGATION_TRIGGERS = new Set(['no', 'not', 'stopped', 'denies', 'deny', 'denied', 'denying', 'without', 'never', 'nor',
+export const NEGATION_TRIGGERS: ReadonlySet<string> = new Set(['no', 'not', 'stopped', 'denies', 'deny', 'denied', 'denying', 'without', 'never', 'nor',
   'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'havent', 'hasnt', 'hadnt', 'none', 'zero', 'negative']);
 /** Words that end a negation's reach (NegEx scope terminators; "and" added so "no appetite and chest pain" keeps the pain). */
 const SCOPE_END = new Set(['but', 'however', 'though', 'although', 'except', 'and', 'yet', 'still', 'now', 'which',
@@ -158,6 +158,13 @@ const PSEUDO_AFTER = new Set(['sure', 'certain', 'know', 'better', 'improving', 
   'getting', 'only', 'just', 'think', 'matter', 'doubt', 'idea', 'clue', 'stopping', 'stop', 'helping', 'working', 'help']);
 const HEDGES = /\b(maybe|might|possibly|probably|perhaps|not sure|unsure|not certain|dont know if|dont know whether|i think|think|thinking|kind of|sort of|seems?|could be|wonder\w*|or not|i guess|dont think|cant tell|hard to tell|suppose)\b/;
 const POST_NEGATION = /^ (is |has |have |had |was |are )?(gone|went away|resolved|cleared( up)?|stopped|disappeared|all better|better now|no longer|subsided|settled)\b/;
+/**
+ * Normal findings after a mention: "temp normal", "lips fine", "breathing is ok", "incision looks clean". They deny
+ * the finding exactly as "no" does, but only when said of it directly (the next few words), never across "but".
+ */
+const NORMAL_AFTER = /^ (is |are |was |were |looks? |looking |seems? |feels? |still |all |totally |completely |perfectly |pretty |ok and )?(normal|fine|ok|okay|alright|good|clean|clear|pink|healing (well|fine|nicely|ok)|settled|normal for (me|him|her|them))\b(?! (but|except|until))/;
+/** "normal temp", "clean incision": a normal word straight before the mention. */
+const NORMAL_BEFORE = new Set(['normal', 'clean', 'healthy']);
 
 /** How a mention at words `[start, end)` of a clause is qualified. */
 export function qualify(clause: Clause, start: number, end: number): { negated: boolean; uncertain: boolean } {
@@ -179,7 +186,7 @@ export function qualify(clause: Clause, start: number, end: number): { negated: 
     }
   }
   const after = ` ${clause.words.slice(end, end + 4).join(' ')} `;
-  if (POST_NEGATION.test(after)) negated = true;
+  if (POST_NEGATION.test(after) || NORMAL_AFTER.test(after) || NORMAL_BEFORE.has(clause.words[start - 1] ?? '')) negated = true;
   const lead = ` ${clause.words.slice(0, start).join(' ')} `;
   if (HEDGES.test(lead) || /^ \?/.test(after)) uncertain = true;
   // "I don't think it's a fever" is a hedge, not a denial: missing it would be worse than counting it.

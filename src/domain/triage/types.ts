@@ -6,43 +6,16 @@
  * only add findings; the rules in red-flags.ts and rules/ decide the level (ARCHITECTURE.md safety rules).
  */
 import { z } from 'zod';
+import { lexicon } from '../language/lexicon.js';
 
-/** Canonical symptom codes. Kept flat and lay-meaningful so a model can be told the list in its prompt. */
-export const SYMPTOM_CODES = [
-  // heart and lungs
-  'chest_pain', 'pain_radiating', 'sweating', 'palpitations', 'breathing_difficulty', 'shortness_of_breath',
-  'fast_breathing', 'wheeze', 'cough', 'coughing_blood', 'blue_lips', 'choking',
-  // brain and nerves
-  'face_droop', 'one_sided_weakness', 'speech_difficulty', 'vision_change', 'balance_loss', 'headache',
-  'worst_headache', 'stiff_neck', 'light_sensitivity', 'confusion', 'drowsy', 'unresponsive', 'fainting', 'seizure',
-  'dizziness', 'numbness', 'head_injury',
-  // belly
-  'abdominal_pain', 'abdomen_rigid', 'nausea', 'vomiting', 'vomiting_blood', 'diarrhoea', 'blood_in_stool',
-  'constipation', 'cant_keep_fluids', 'heartburn', 'poor_feeding',
-  // urinary, genital, pregnancy
-  'painful_urination', 'urinary_frequency', 'blood_in_urine', 'flank_pain', 'no_urine', 'vaginal_bleeding',
-  'testicular_pain', 'reduced_fetal_movement', 'waters_broken', 'contractions', 'loss_bladder_bowel_control',
-  // skin and wounds
-  'rash', 'rash_non_blanching', 'hives', 'itching', 'swelling_face_lips_tongue', 'throat_closing', 'mottled_skin',
-  'pale_skin', 'wound_redness', 'wound_pus', 'wound_opening', 'wound', 'bleeding', 'bleeding_severe', 'burn', 'bite',
-  'sting',
-  // ear, nose, throat, eyes, mouth
-  'sore_throat', 'ear_pain', 'runny_nose', 'sinus_pain', 'eye_pain', 'red_eye', 'drooling', 'trouble_swallowing',
-  'toothache', 'nosebleed',
-  // muscles, bones, limbs
-  'back_pain', 'neck_pain', 'leg_swelling', 'calf_pain', 'joint_pain', 'sprain', 'injury', 'deformity',
-  'cant_bear_weight', 'saddle_numbness',
-  // general
-  'fever', 'chills', 'fatigue', 'weakness', 'dehydration_signs', 'thirst', 'weight_loss', 'night_sweats', 'pain',
-  // mind
-  'low_mood', 'anxiety', 'suicidal_thoughts', 'self_harm', 'hallucinations', 'insomnia',
-  // medicines and metabolism
-  'side_effect', 'overdose', 'high_blood_sugar', 'low_blood_sugar', 'hypo_not_responding', 'fruity_breath', 'ketones',
-  'allergic_reaction',
-] as const;
+/**
+ * Canonical symptom codes: every code the English lexicon (content/clinical/lexicon/en) defines. Kept flat and
+ * lay-meaningful so a model can be told the list in its prompt. Other languages use the same codes.
+ */
+export const SYMPTOM_CODES = lexicon('en').symptoms.map((wording) => wording.code) as [string, ...string[]];
 
 /** A canonical symptom code; see {@link SYMPTOM_CODES}. */
-export type SymptomCode = (typeof SYMPTOM_CODES)[number];
+export type SymptomCode = string;
 
 export const SEVERITIES = ['mild', 'moderate', 'severe'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -137,6 +110,8 @@ export interface FollowUpQuestion {
   id: string;
   question: string;
   raisesTo: TriageLevel;
+  /** `yes_no` questions are answered yes, no or unsure; an `open` one is answered in the patient's words. */
+  answer: 'yes_no' | 'open';
 }
 
 /** Which rule decided, where it comes from, and why, in one plain sentence. */
