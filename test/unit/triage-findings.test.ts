@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractFindings } from '../../src/domain/triage/findings.js';
-import { parseDuration } from '../../src/domain/triage/durations.js';
+import { parseDuration } from '../../src/domain/language/durations.js';
 import { findingsSchema, type Findings, type SymptomCode } from '../../src/domain/triage/types.js';
 
 /** Wednesday 12 March 2025, 14:00 local time. */

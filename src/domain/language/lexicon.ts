@@ -60,7 +60,13 @@ export function loadLexicon(language: string, dir = path.join(CLINICAL_DIR, 'lex
   const history = new Map<string, string[]>();
   const context = new Map<string, string[]>();
   const parsed = files.map((name) => {
-    const parsedFile = lexiconFileSchema.safeParse(parse(fs.readFileSync(path.join(dir, name), 'utf8')));
+    let raw: unknown;
+    try {
+      raw = parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    } catch (cause) {
+      throw new Error(`lexicon ${language}/${name}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+    }
+    const parsedFile = lexiconFileSchema.safeParse(raw);
     if (!parsedFile.success) throw new Error(`lexicon ${language}/${name}: ${parsedFile.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     Object.assign(macros, parsedFile.data.macros);
     return { name, data: parsedFile.data };

@@ -1,11 +1,10 @@
 /**
  * The symptom-triage engine: pure, deterministic and explainable. No database, network or model.
  *
- * Order of decision (ARCHITECTURE.md: deterministic rules decide):
- *  1. Red flags (red-flags.ts): any one makes the result `emergency`.
- *  2. Complaint rules (rules/): each presenting complaint gives a level; the most urgent wins. Age and risk
- *     modifiers (modifiers.ts) may then raise it, never lower it.
- *  3. Default: `routine`, with advice to contact the care team. Never `self_care` by default.
+ * The clinical knowledge is data (content/clinical): the lexicon turns a message into findings through the shared
+ * language layer (src/domain/language), and the protocol files' rules decide. Every rule is checked; the most
+ * urgent level wins and the first rule at that level explains it (knowledge/load.ts). Nothing matched: `routine`,
+ * with advice to contact the care team; never `self_care` by default.
  * A language model may contribute `extraFindings`; they are merged so the more severe reading wins.
  */
 import { Facts, type Outcome } from './facts.js';

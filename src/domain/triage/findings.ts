@@ -2,12 +2,14 @@
  * Deterministic extraction of {@link Findings} from a patient's message, and merging with findings from an
  * optional language model (the more severe reading wins, so a model can add a worry but never remove one).
  */
+import { detectToxicity } from '../medicines/index.js';
+import { detectCrisis } from '../safety/crisis.js';
 import { detectEmergencies } from '../safety/emergency.js';
-import { extractFlags, extractHistory, extractSubject } from './context.js';
-import { parseDuration } from './durations.js';
-import { extractReadings } from './readings.js';
+import { extractFlags, extractHistory, extractSubject } from '../language/context.js';
+import { parseDuration } from '../language/durations.js';
+import { extractReadings } from '../language/readings.js';
 import { lexicon } from '../language/lexicon.js';
-import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, isHistorical, prepareText, qualify, wordIndexAt, type Clause } from './text.js';
+import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, asksAbout, isHistorical, prepareText, qualify, wordIndexAt, type Clause } from '../language/text.js';
 import { SEVERITIES, type Findings, type Severity, type Symptom, type SymptomCode } from './types.js';
 
 export interface ExtractInput {
@@ -159,7 +161,16 @@ export function extractFindings(input: ExtractInput): Findings {
   symptoms = dedupeSymptoms(symptoms);
 
   const freeTextFlags = extractFlags(text);
-  for (const match of detectEmergencies(input.text.slice(0, MAX_ANALYSED_CHARS))) freeTextFlags.push(`safety_${match.kind}`);
+  // The safety detector's words count, except in a general question ("when should I call 911 after surgery?")
+  // that reports nothing present: that is answered, not treated as an emergency.
+  const generalQuestion = text.clauses.some(asksAbout) && !symptoms.some((symptom) => !symptom.negated);
+  const bounded = input.text.slice(0, MAX_ANALYSED_CHARS);
+  if (!generalQuestion) for (const match of detectEmergencies(bounded)) freeTextFlags.push(`safety_${match.kind}`);
+  // Medicine toxicity pictures (content/clinical/medicines.yaml) and suicide risk (crisis.yaml) are read by their
+  // own tables; the protocols see them as context flags: toxicity_<level>, toxicity_<id>, crisis_<level>.
+  for (const toxicity of detectToxicity(bounded)) freeTextFlags.push(`toxicity_${toxicity.level}`, `toxicity_${toxicity.id}`);
+  const crisis = detectCrisis(bounded);
+  if (crisis) freeTextFlags.push(`crisis_${crisis.level}`, `crisis_${crisis.kind}`);
   const findings: Findings = { symptoms, readings, history, subject, freeTextFlags };
   if (temperatureC !== undefined) findings.temperatureC = temperatureC;
   if (age !== undefined) findings.age = age;

@@ -69,11 +69,20 @@ export interface Knowledge {
   coverage: readonly { area: string; title: string; covers: string[] }[];
 }
 
+/** Parses one YAML file; a syntax error names the file, so a reviewer's slip is found at once. */
+export function readYaml(file: string, what: string): unknown {
+  try {
+    return parse(fs.readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new Error(`${what}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+}
+
 type Protocol = z.infer<typeof protocolSchema> & { file: string };
 
 function readProtocols(dir: string): Protocol[] {
   return fs.readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort().map((file) => {
-    const parsed = protocolSchema.safeParse(parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+    const parsed = protocolSchema.safeParse(readYaml(path.join(dir, file), `protocol ${file}`));
     if (!parsed.success) throw new Error(`protocol ${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     return { ...parsed.data, file };
   }).sort((a, b) => a.order - b.order);

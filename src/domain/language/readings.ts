@@ -6,7 +6,7 @@
  * Ambiguity resolves towards the more worrying reading: when several values are given, the one furthest from
  * normal is kept.
  */
-import type { Readings } from './types.js';
+import type { Readings } from '../triage/types.js';
 
 export interface ReadingsFound {
   readings: Readings;

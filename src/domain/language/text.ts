@@ -163,6 +163,17 @@ const POST_NEGATION = /^ (is |has |have |had |was |are )?(gone|went away|resolve
  * the finding exactly as "no" does, but only when said of it directly (the next few words), never across "but".
  */
 const NORMAL_AFTER = /^ (is |are |was |were |looks? |looking |seems? |feels? |still |all |totally |completely |perfectly |pretty |ok and )?(normal|fine|ok|okay|alright|good|clean|clear|pink|healing (well|fine|nicely|ok)|settled|normal for (me|him|her|them))\b(?! (but|except|until))/;
+/**
+ * A question about a symptom in general is not a report of it: "what are the signs of a stroke", "when should I
+ * call 911 after surgery if", "how do I know if it's infected". Said of the rest of its clause only.
+ */
+const ASKING_ABOUT = /\b((warning )?(signs?|symptoms?) (of|to watch|to look|that mean)|how (do|can|would|will) (i|you|we) (know|tell|recogni[sz]e|spot)|what (should|do|would) (i|we) (do|watch for|look for) (if|when)|when (should|do|would|to) (i|we|you)? ?(call|go|get|seek|worry|ring)\b.*\b(if|after|for))\b/;
+
+/** True when the clause asks about symptoms in general rather than reporting one. */
+export function asksAbout(clause: Clause): boolean {
+  return ASKING_ABOUT.test(clause.text);
+}
+
 /** "normal temp", "clean incision": a normal word straight before the mention. */
 const NORMAL_BEFORE = new Set(['normal', 'clean', 'healthy']);
 
@@ -186,12 +197,21 @@ export function qualify(clause: Clause, start: number, end: number): { negated: 
     }
   }
   const after = ` ${clause.words.slice(end, end + 4).join(' ')} `;
+  if (ASKING_ABOUT.test(` ${clause.words.slice(0, start).join(' ')} `)) return { negated: true, uncertain: false };
   if (POST_NEGATION.test(after) || NORMAL_AFTER.test(after) || NORMAL_BEFORE.has(clause.words[start - 1] ?? '')) negated = true;
   const lead = ` ${clause.words.slice(0, start).join(' ')} `;
   if (HEDGES.test(lead) || /^ \?/.test(after)) uncertain = true;
   // "I don't think it's a fever" is a hedge, not a denial: missing it would be worse than counting it.
   if (negated && /\b(dont|didnt) think\b/.test(lead)) negated = false;
   return { negated, uncertain };
+}
+
+/**
+ * The same qualification for words already split by another reader (the medicine and crisis tables): one
+ * negation, normal-finding and asking-about scope for every part of CareLoop.
+ */
+export function qualifyWords(words: readonly string[], start: number, end: number): { negated: boolean; uncertain: boolean } {
+  return qualify(makeClause([...words]), start, end);
 }
 
 /** Past mentions that are not the current problem ("had a stroke 5 years ago", "history of seizures"). */

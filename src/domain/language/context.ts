@@ -2,10 +2,10 @@
  * Who is ill, how old they are, what conditions they have, and context that is not a symptom.
  * Works on canonical clauses (text.ts); a negated mention ("not pregnant", "no blood thinners") does not count.
  */
-import { lexicon } from '../language/lexicon.js';
+import { lexicon } from './lexicon.js';
 import { parseDuration } from './durations.js';
 import { qualify, wordIndexAt, type Clause, type PreparedText } from './text.js';
-import type { History, Subject } from './types.js';
+import type { History, Subject } from '../triage/types.js';
 
 const INFANT_WORDS = 'baby|infant|newborn|bub';
 const CHILD_WORDS = 'son|daughter|kid|child|boy|girl|toddler|teen|teenager|grandson|granddaughter|nephew|niece|stepson|stepdaughter|little one|preschooler|kids|children';
