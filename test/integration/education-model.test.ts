@@ -25,7 +25,9 @@ describe('education answers phrased by a model (Azure OpenAI, local endpoint)', 
     });
     const replies = await education.ask('my incision is red and leaking, what should I do');
     expect(replies[0]).toMatch(/^Redness that spreads/);
-    expect(replies.at(-1)).toMatch(/^Source: .*[Ww]ound/);
+    // A problem now: the library's own when-to-call advice follows the model's words.
+    expect(replies.slice(1, -1).join('\n')).toMatch(/^When to call your care team\n/m);
+    expect(replies.at(-1)).toMatch(/^Source: CareLoop library, "[^"]*[Ww]ound[^"]*" \((reviewed|updated) \d{4}-\d{2}-\d{2}\)\.$/);
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -41,13 +43,13 @@ describe('education answers phrased by a model (Azure OpenAI, local endpoint)', 
     fake.respondWith(() => JSON.stringify({ answer: 'Just put some butter on it.', citedIds: [], refusal: null }));
     const replies = await education.ask('my incision is red and leaking, what should I do');
     expect(replies.join(' ')).not.toMatch(/butter/);
-    expect(replies.at(-1)).toMatch(/^Source: .*[Ww]ound/);
+    expect(replies.at(-1)).toMatch(/^Source: CareLoop library, "[^"]*[Ww]ound/);
   });
 
   it('falls back to the library when the model is down', async () => {
     fake.reset();
     fake.respondWith(() => ({ status: 500, body: { error: { message: 'boom' } } }));
     const replies = await education.ask('how do I take care of my stitches');
-    expect(replies.at(-1)).toMatch(/^Source: .*[Ss]titches/);
+    expect(replies.at(-1)).toMatch(/^Source: CareLoop library, "Caring for stitches and staples" \(/);
   });
 });

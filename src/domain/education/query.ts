@@ -36,11 +36,13 @@ const SYNONYMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(clot|dvt)s?\b/, 'blood clot'],
   [/\b(bruise[sd]?|black and blue)\b/, 'bruising swelling'],
   [/\b(swollen|puffy)\b/, 'swelling'],
-  [/\b(kid|kids|child|children|baby|babies|toddler|son|daughter|infant)\b/, 'children child'],
+  [/\b(kid|kids|child|children|baby|babies|toddler|son|daughter|infant|boy|girl|little one)\b/, 'children child'],
   [/\b(cant sleep|insomnia|awake at night)\b/, 'sleep'],
   [/\b(walk|walking|exercise|lift|lifting|drive|driving)\b/, 'activity'],
   [/\b(water|thirsty|dehydrated|dehydration)\b/, 'fluids dehydration'],
   [/\b(pillbox|pill box|organi[sz]er)\b/, 'pill organizer'],
+  [/\b(throw(ing)? (\w+ )?(away|out)|dispos\w*|get(ting)? rid of)\b/, 'rid leftover drop box'],
+  [/\b(take|check|measure|taking|checking|measuring) (my |your |his |her )?(blood pressure|bp|pressure)\b/, 'reading cuff monitor home'],
 ];
 
 /** Words that say something is going wrong: we then always show the article's "when to call" advice. */
@@ -58,10 +60,11 @@ const DOSING_PATTERNS: ReadonlyArray<RegExp> = [
 ];
 
 /**
- * The question's own meaningful words (stemmed), with the words a synonym rule recognised counted apart:
- * a recognised phrase is health vocabulary by construction, the rest must be found in the articles.
+ * The question's own meaningful words (stemmed), with the words a synonym rule or the subject vocabulary
+ * recognised counted apart: a recognised phrase is health vocabulary by construction (and subject gating decides
+ * whether the library covers it); the rest must be found in the articles.
  */
-export function questionTerms(question: string): { recognised: number; own: string[] } {
+export function questionTerms(question: string, subjectPhrases: readonly string[] = []): { recognised: number; own: string[] } {
   let rest = normaliseQuestion(question);
   let recognised = 0;
   for (const [pattern] of SYNONYMS) {
@@ -71,6 +74,13 @@ export function questionTerms(question: string): { recognised: number; own: stri
       rest = rest.replace(global, ' ');
     }
   }
+  for (const phrase of subjectPhrases) {
+    const words = new RegExp(`\\b${phrase.split(' ').map(escapeRegExp).join('\\W+')}\\b`, 'g');
+    if (words.test(rest)) {
+      recognised += 1;
+      rest = rest.replace(words, ' ');
+    }
+  }
   // Bare numbers ("102", "4 days") are readings and counts, not topics: they neither help nor hurt coverage.
   const own = tokenize(rest)
     .filter((word) => !/^\d+$/.test(word))
@@ -78,21 +88,34 @@ export function questionTerms(question: string): { recognised: number; own: stri
   return { recognised, own: [...new Set(own)] };
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Lowercases and removes apostrophes so "can't" and "cant", "I'm" and "im" read the same. */
 export function normaliseQuestion(question: string): string {
   return question.toLowerCase().replace(/['\u2019]/g, '').replace(/\s+/g, ' ').trim();
 }
 
-/** The question plus the article words its patient wording stands for. */
-export function expandQuestion(question: string): string {
+/** The question plus the article words its patient wording stands for (and `extraWords`, e.g. canonical subject names). */
+export function expandQuestion(question: string, extraWords: readonly string[] = []): string {
   const normalised = normaliseQuestion(question);
   const additions = SYNONYMS.filter(([pattern]) => pattern.test(normalised)).map(([, words]) => words);
-  return [normalised, ...additions].join(' ');
+  return [normalised, ...additions, ...extraWords].join(' ');
 }
 
-/** True when the question reports a symptom getting worse or a sign of trouble. */
+/**
+ * Asking what to do now, or a reading that is off ("my sugar is low", "bp is really high"): the patient has the
+ * problem now, so the article's what-to-do and when-to-call sections belong in the answer.
+ */
+const ACTING_NOW = [
+  /\bwhat (do|should|can|would) (i|we) do\b/,
+  /\b(right now|at the moment|just now|currently)\b/,
+  /\b(is|are|was|went|goes|dropped|drops|dropping|keeps? dropping|stays?|still|too|very|really|so|getting) (low|high)\b/,
+];
+
+/** True when the question reports a symptom getting worse or a sign of trouble, or asks what to do about it now. */
 export function signalsProblem(question: string): boolean {
-  return PROBLEM_SIGNAL.test(normaliseQuestion(question));
+  const normalised = normaliseQuestion(question);
+  return PROBLEM_SIGNAL.test(normalised) || ACTING_NOW.some((pattern) => pattern.test(normalised));
 }
 
 /** True when the question asks how much, how many or how often to take: a pharmacist's question, not ours. */

@@ -14,7 +14,8 @@ const STOP_WORDS = new Set(
   thank really also still much many lot lots ask tell know need want think maybe something anything
   time times day days week weeks today tonight tomorrow yesterday best good great nice thing things way ways
   go going get getting make made buy cost price costs open cheap sunday monday tuesday wednesday thursday friday
-  saturday kinda sorta like just guess wondering question havent hasnt ive youre theyre long last soon`
+  saturday kinda sorta like just guess wondering question havent hasnt ive youre theyre long last soon stuff
+  twice morning mornings evening evenings afternoon`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );
