@@ -9,11 +9,13 @@ import type { History, Subject } from '../triage/types.js';
 
 const INFANT_WORDS = 'baby|infant|newborn|bub';
 const CHILD_WORDS = 'son|daughter|kid|child|boy|girl|toddler|teen|teenager|grandson|granddaughter|nephew|niece|stepson|stepdaughter|little one|preschooler|kids|children';
-const ADULT_WORDS = 'husband|wife|partner|mom|mother|dad|father|grandma|grandmother|grandpa|grandfather|brother|sister|friend|boyfriend|girlfriend|roommate|neighbou?r|aunt|uncle|fiance|fiancee|spouse|mil|in law|grandparent|elderly parent|parent';
-const SUBJECT = new RegExp(`\\b(?:my|our|the|for my|his|her) (?:(\\d+(?:\\.\\d+)?) (day|week|month|year)s? old )?(?:little |baby |eldest |youngest |oldest |teenage |elderly |older |younger |new |newborn )?(${INFANT_WORDS}|${CHILD_WORDS}|${ADULT_WORDS})\\b`);
+const ADULT_WORDS = 'husband|wife|partner|mom|mother|dad|father|grandma|grandmother|grandpa|grandfather|nan|nana|nanna|nanny|gran|granny|grandad|granddad|papa|brother|sister|friend|boyfriend|girlfriend|roommate|neighbou?r|aunt|uncle|fiance|fiancee|spouse|mil|in law|grandparent|elderly parent|parent';
+const SUBJECT = new RegExp(`(?:\\b(?:my|our|the|for my|his|her) |^ |\\| )(?:(\\d+(?:\\.\\d+)?) (day|week|month|year)s? old )?(?:little |baby |eldest |youngest |oldest |teenage |elderly |older |younger |new |newborn )?(${INFANT_WORDS}|${CHILD_WORDS}|${ADULT_WORDS})\\b(?! (?:cold|bug|virus|germs|flu|lurgy|illness)\\b)`);
 const BARE_AGE_SUBJECT = /\bmy (\d+(?:\.\d+)?) (day|week|month|year)s?(?: old)?\b/;
+/** "my baby 6 weeks", "dad 78", "son is 4 year": an age straight after the person. */
+const AGE_AFTER_PERSON = new RegExp(`\\b(?:${INFANT_WORDS}|${CHILD_WORDS}|${ADULT_WORDS}),? (?:is |who is |aged |age )?(\\d{1,3}(?:\\.\\d+)?)(?: (day|week|month|year)s?)?\\b(?! (?:times|minutes?|hours?|percent|mg|kg|lbs|degrees|c|f)\\b)`);
 const AGE_OLD = /\b(\d{1,3}(?:\.\d+)?) (day|week|month|year)s? old\b/;
-const AGE_STATED = /\b(?:im|age|aged|hes|shes|he is|she is|(?:son|daughter|kid|child|baby|boy|girl) is|who is|whos|turning|turned) (\d{1,3})\b(?! (?:weeks?|days?|hours?|minutes?|percent|mg|times|pounds|lbs|kg|f|c|degrees|out|of|over|and a half weeks)\b)(?: (day|week|month|year)s?)?/;
+const AGE_STATED = new RegExp(String.raw`\b(?:im|age|aged|hes|shes|he is|she is|(?:son|daughter|kid|child|baby|boy|girl|${ADULT_WORDS}) is|who is|whos|turning|turned) (\d{1,3})\b(?! (?:weeks?|days?|hours?|minutes?|percent|mg|times|pounds|lbs|kg|f|c|degrees|out|of|over|and a half weeks)\b)(?: (day|week|month|year)s?)?`);
 const UNIT_YEARS: Record<string, number> = { day: 1 / 365, week: 7 / 365, month: 1 / 12, year: 1 };
 
 export interface SubjectFound {
@@ -60,7 +62,7 @@ export function extractSubject(text: PreparedText, inputAge: number | undefined,
     }
   }
   if (age === undefined) {
-    const old = AGE_OLD.exec(all) ?? AGE_STATED.exec(all);
+    const old = AGE_OLD.exec(all) ?? AGE_AFTER_PERSON.exec(all) ?? AGE_STATED.exec(all);
     if (old) age = ageFrom(old[1], old[2]);
   }
   age ??= inputAge;
@@ -99,7 +101,7 @@ export function extractHistory(text: PreparedText, now: Date): History {
       if (flag === 'recentSurgery' && /\b(years? ago|last year|next|upcoming|scheduled|going to have|tomorrow|before (my|the))\b/.test(clause.text)) continue;
       history[flag] = true;
       if (flag === 'recentSurgery') {
-        const hours = /\bpost op day (\d+)\b/.exec(clause.text)?.[1] ?? parseDuration(clause.text, now);
+        const hours = /\b(?:post op day|pod|day) (\d+)\b(?! (?:weeks?|days?|hours?))/.exec(clause.text)?.[1] ?? parseDuration(clause.text, now);
         if (hours !== undefined) {
           const days = typeof hours === 'string' ? Number(hours) : Math.round(hours / 24);
           if (days > 90) history.recentSurgery = undefined;
@@ -120,8 +122,20 @@ export function extractHistory(text: PreparedText, now: Date): History {
 
 
 /** Context flags (see the `freeTextFlags` field of Findings). */
+function contextSaid(clause: Clause, pattern: RegExp): boolean {
+  const match = pattern.exec(clause.text);
+  if (!match) return false;
+  // Qualified as a whole: "breathing fine" is itself the context, so only what comes before it can deny it.
+  const start = wordIndexAt(clause, match.index);
+  const end = Math.max(start + 1, wordIndexAt(clause, match.index + match[0].length));
+  return !qualify(clause, start, end).negated;
+}
+
 export function extractFlags(text: PreparedText): string[] {
   const flags: string[] = [];
-  for (const [flag, pattern] of lexicon().context) if (text.clauses.some((clause) => pattern.test(clause.text))) flags.push(flag);
+  for (const [flag, pattern] of lexicon().context) {
+    // "no coffee today" sets no caffeine flag: a denied context is no context.
+    if (text.clauses.some((clause) => contextSaid(clause, pattern))) flags.push(flag);
+  }
   return flags;
 }

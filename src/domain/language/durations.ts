@@ -31,6 +31,11 @@ export function parseDuration(clause: string, now: Date): number | undefined {
   // The first span that is a duration: "2 year old" (an age) or "30 weeks pregnant" is skipped, not final.
   for (const span of clause.matchAll(new RegExp(SPAN.source, 'g'))) {
     const after = clause.slice(span.index + span[0].length, span.index + span[0].length + 14);
+    const before = clause.slice(Math.max(0, span.index - 14), span.index);
+    // "my son 4 year have chickenpox": an age said after the person, not how long it has lasted.
+    if (/\b(son|daughter|child|kid|baby|boy|girl|toddler|grandson|granddaughter)\s*$/.test(before)) continue;
+    // "3 days after my op" dates the operation, not the symptom.
+    if (/^ (after|post|since) (my|the|his|her|their|a|an)\b/.test(after)) continue;
     if (!/^ (old|pregnant|along|gestation|post|postpartum|postop|pp)\b/.test(after)) return amountOf(span[1] ?? '1') * (UNIT_HOURS[span[2] ?? 'hour'] ?? 1);
   }
   if (/\b(day before yesterday)\b/.test(clause)) return 48 + now.getHours();

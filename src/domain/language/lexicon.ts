@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { WordPrefixIndex } from './prefilter.js';
 
 export const CLINICAL_DIR = fileURLToPath(new URL('../../../content/clinical/', import.meta.url));
 
@@ -34,6 +35,8 @@ export interface Lexicon {
   history: ReadonlyMap<string, RegExp>;
   /** Context flags ("worsening", "sudden_onset"). */
   context: ReadonlyMap<string, RegExp>;
+  /** The symptoms whose wording can match a message made of these canonical words (see prefilter.ts). */
+  symptomsFor(words: Iterable<string>): SymptomWording[];
 }
 
 function expand(pattern: string, macros: Record<string, string>, where: string): string {
@@ -83,13 +86,16 @@ export function loadLexicon(language: string, dir = path.join(CLINICAL_DIR, 'lex
     }
   }
   const joined = (lines: string[]): string => lines.map((line) => `(?:${line})`).join('|');
+  const wordings: SymptomWording[] = [...symptoms].map(([code, entry]) => ({
+    code,
+    ...(entry.site ? { site: entry.site } : {}),
+    regex: compile(` (?:${joined(entry.say)})(?= )`, 'g', `lexicon ${language} symptom ${code}`),
+  }));
+  const index = new WordPrefixIndex([...symptoms.values()].map((entry) => entry.say));
   return {
     language,
-    symptoms: [...symptoms].map(([code, entry]) => ({
-      code,
-      ...(entry.site ? { site: entry.site } : {}),
-      regex: compile(` (?:${joined(entry.say)})(?= )`, 'g', `lexicon ${language} symptom ${code}`),
-    })),
+    symptoms: wordings,
+    symptomsFor: (words) => index.candidates(words).map((at) => wordings[at] as SymptomWording),
     history: new Map([...history].map(([key, lines]) => [key, compile(joined(lines), '', `lexicon ${language} history ${key}`)])),
     context: new Map([...context].map(([key, lines]) => [key, compile(joined(lines), '', `lexicon ${language} context ${key}`)])),
   };
@@ -99,11 +105,10 @@ const loaded = new Map<string, Lexicon>();
 
 /** The lexicon of a language, loaded on first use; English is the default and the fallback. */
 export function lexicon(language = 'en'): Lexicon {
-  const code = fs.existsSync(path.join(CLINICAL_DIR, 'lexicon', language)) ? language : 'en';
-  let found = loaded.get(code);
+  let found = loaded.get(language);
   if (!found) {
-    found = loadLexicon(code);
-    loaded.set(code, found);
+    found = fs.existsSync(path.join(CLINICAL_DIR, 'lexicon', language)) ? loadLexicon(language) : lexicon('en');
+    loaded.set(language, found);
   }
   return found;
 }

@@ -71,6 +71,9 @@ export function extractReadings(raw: string): ReadingsFound {
   const readings: Readings = {};
   const pulses = numbers(raw, /\b(?:hr|heart ?rate|pulse(?! ?ox)|heartbeat|heart (?:is )?(?:at|going|racing|beating|pounding))\b[^0-9\n]{0,12}(\d{2,3})\b/g)
     .concat(numbers(raw, /\b(\d{2,3})\s*bpm\b/g))
+    // "watch says 178", "190 on my watch", "fitbit 45": a wearable reads the pulse.
+    .concat(numbers(raw, /\b(?:watch|fitbit|garmin|smartwatch|monitor)\b[^0-9\n]{0,10}(\d{2,3})\b/g))
+    .concat(numbers(raw, /\b(\d{2,3})\s*(?:on|according to)\s*(?:my|his|her|the)\s*(?:watch|fitbit|garmin|smartwatch)\b/g))
     .map((found) => found.value)
     .filter((value) => value >= 20 && value <= 260);
   const pulse = furthestFrom(80, pulses);
@@ -80,7 +83,8 @@ export function extractReadings(raw: string): ReadingsFound {
     .concat(numbers(raw, /\b(\d{2,3})\s*%\s*(?:on\s+)?(?:o2|oxygen|sats?|spo2)/g))
     .map((found) => found.value)
     .filter((value) => value >= 50 && value <= 100);
-  if (spo2Values.length > 0) readings.spo2Pct = Math.min(...spo2Values);
+  const baseline = /\b(normal for (me|him|her|them)|(my|his|her|their) (usual|normal|baseline)|always (about|around|that))\b/.test(raw);
+  if (spo2Values.length > 0 && !(baseline && Math.min(...spo2Values) >= 88)) readings.spo2Pct = Math.min(...spo2Values);
 
   const pressures = numbers(raw, /\b(\d{2,3})\s*(?:\/|over)\s*(\d{2,3})\b/g)
     .map(({ match, index }) => ({ systolic: Number(match[1]), diastolic: Number(match[2]), index }))

@@ -56,7 +56,7 @@ const VARIANTS: [string, string][] = [
   ['vomitting', 'vomiting'], ['vommiting', 'vomiting'], ['vomting', 'vomiting'], ['vomitted', 'vomited'],
   ['feaver', 'fever'], ['fevar', 'fever'], ['fver', 'fever'], ['feverish', 'fever'], ['fevers', 'fever'], ['temp', 'temperature'],
   ['breath', 'breathe'], ['breth', 'breathe'], ['brethe', 'breathe'], ['breating', 'breathing'], ['brething', 'breathing'],
-  ['sob', 'short of breath'], ['cp', 'chest pain'], ['hedache', 'headache'],
+  ['sob', 'short of breath'], ['breathles', 'breathless'], ['brethless', 'breathless'], ['breathess', 'breathless'], ['min', 'minutes'], ['cp', 'chest pain'], ['hedache', 'headache'],
   ['headach', 'headache'], ['hedake', 'headache'], ['migrane', 'migraine'], ['stomache', 'stomach'], ['stomachache', 'stomach ache'],
   ['tummyache', 'tummy ache'], ['bellyache', 'belly ache'], ['preggo', 'pregnant'], ['preggers', 'pregnant'], ['pregant', 'pregnant'],
   ['prego', 'pregnant'], ['thoat', 'throat'], ['throut', 'throat'], ['dizy', 'dizzy'], ['dizzey', 'dizzy'], ['lightheaded', 'light headed'],
@@ -100,6 +100,7 @@ const KNOWN = [
   'those', 'feel', 'feels', 'feeling', 'felt', 'see', 'seen', 'need', 'keep', 'sleep', 'good', 'look', 'looks', 'food', 'too',
   'off', 'all', 'will', 'well', 'tell', 'call', 'full', 'pull', 'less', 'miss', 'pass', 'add', 'odd', 'bee', 'free', 'fine', 'five', 'nine', 'cold', 'could', 'hold', 'told', 'fold', 'fluid', 'fluids', 'water', 'waters', 'broke',
   'soaked', 'pad', 'pads', 'spotting', 'cramps', 'cramping', 'kicks', 'kicking', 'moving', 'movement', 'movements',
+  'break', 'breaking', 'broken', 'up', 'down', 'lying', 'wee', 'weeing', 'ankles', 'calves', 'blotch', 'blotches', 'op', 'ops',
 ];
 
 const LEXICON = buildLexicon({
@@ -111,7 +112,7 @@ const LEXICON = buildLexicon({
 });
 
 /** Units glued to numbers ("3days", "2wks", "80yo") are split off before the normaliser sees them. */
-const GLUED_UNIT = /(\d)(days?|d|weeks?|wks?|w|hours?|hrs?|h|mins?|minutes?|months?|mos?|m|years?|yrs?|yo|y)\b/g;
+const GLUED_UNIT = /(?<![a-z]\d*)(\d+)(days?|d|weeks?|wks?|w|hours?|hrs?|h|mins?|minutes?|months?|mos?|m|years?|yrs?|yo|y)\b/g;
 
 /** Bounds, folds and splits a message into clauses of canonical words. */
 export function prepareText(text: string): PreparedText {
@@ -129,7 +130,21 @@ export function prepareText(text: string): PreparedText {
     else current.push(token.word);
   }
   flush();
+  foldShortAnswers(clauses);
   return { raw, clauses, all: ` ${clauses.map((clause) => clause.words.join(' ')).join(' | ')} ` };
+}
+
+const SHORT_NO = new Set(['no', 'none', 'noone', 'nope', 'nah', 'nil', 'negative', 'never', 'denies', 'na']);
+
+/** "chest pain? no", "Fever: none": a clause that is only "no" answers the clause before it, as "no chest pain". */
+function foldShortAnswers(clauses: Clause[]): void {
+  for (let index = clauses.length - 1; index > 0; index--) {
+    const words = clauses[index]?.words ?? [];
+    const previous = clauses[index - 1];
+    if (words.length === 1 && SHORT_NO.has(words[0] ?? '') && previous && previous.words.length <= 4) {
+      clauses.splice(index - 1, 2, makeClause(['no', ...previous.words]));
+    }
+  }
 }
 
 function makeClause(words: string[]): Clause {
@@ -149,12 +164,13 @@ export function wordIndexAt(clause: Clause, offset: number): number {
 }
 
 export const NEGATION_TRIGGERS: ReadonlySet<string> = new Set(['no', 'not', 'stopped', 'denies', 'deny', 'denied', 'denying', 'without', 'never', 'nor',
-  'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'havent', 'hasnt', 'hadnt', 'none', 'zero', 'negative']);
+  'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'havent', 'hasnt', 'hadnt', 'none', 'zero', 'negative',
+  'nobody', 'noone', 'neither']);
 /** Words that end a negation's reach (NegEx scope terminators; "and" added so "no appetite and chest pain" keeps the pain). */
 const SCOPE_END = new Set(['but', 'however', 'though', 'although', 'except', 'and', 'yet', 'still', 'now', 'which',
   'because', 'so', 'then', 'plus', 'also', 'apart', 'besides', 'instead', 'until']);
 /** A trigger followed by these is not a negation ("not sure", "no better", "not getting better"). */
-const PSEUDO_AFTER = new Set(['sure', 'certain', 'know', 'better', 'improving', 'improved', 'change', 'changes',
+const PSEUDO_AFTER = new Set(['sure', 'certain', 'know', 'better', 'improving', 'improved', 'change', 'changes', 'reason', 'apparent', 'obvious',
   'getting', 'only', 'just', 'think', 'matter', 'doubt', 'idea', 'clue', 'stopping', 'stop', 'helping', 'working', 'help']);
 const HEDGES = /\b(maybe|might|possibly|probably|perhaps|not sure|unsure|not certain|dont know if|dont know whether|i think|think|thinking|kind of|sort of|seems?|could be|wonder\w*|or not|i guess|dont think|cant tell|hard to tell|suppose)\b/;
 const POST_NEGATION = /^ (is |has |have |had |was |are )?(gone|went away|resolved|cleared( up)?|stopped|disappeared|all better|better now|no longer|subsided|settled)\b/;
@@ -177,6 +193,33 @@ export function asksAbout(clause: Clause): boolean {
 /** "normal temp", "clean incision": a normal word straight before the mention. */
 const NORMAL_BEFORE = new Set(['normal', 'clean', 'healthy']);
 
+/**
+ * Said before a mention in its scope, these make it something that is not happening now: a condition ("if I get
+ * chest pain", "what if"), a cause asked about ("can this medicine cause"), a document or a warning ("the leaflet
+ * says", "watch for"), a worry about the future ("worried about having a stroke"). Hedges about now ("not sure if
+ * it's a heart attack", "could this be") are not here: they still count.
+ */
+const NOT_NOW_BEFORE = /\b((what )?if (i|you|he|she|they|we|my|his|her|the|it|someone|ever)? ?(ever )?(get|gets|got|have|has|start|starts|develop|develops|notice|see|feel|experience|become)|in case|(can|could|does|do|will|would|might|may) (this|it|the|my|these|that|those|taking|a|an|\w+ing)? ?(\w+ )?(\w+ )?(cause|causes|give|lead to|trigger|bring on)|(read|heard|learned) (that|about)|(leaflet|papers?|instructions|handout|website|sheet|booklet|doctor|nurse|surgeon|pharmacist) (says?|said|told (me|us) to)|(watch|look|looking) out for|watch for|(worried|afraid|scared|frightened|terrified|nervous) (about|of)( having| getting| a| another)?|risk of|(prevent|avoid)( a| getting)?|chance of|how (do|should|can|would) (i|you|we) (use|give|take|know|tell|recogni[sz]e|spot|treat|prevent)|tell me about|what (is|are) (a |an |the )?)\b/;
+/** "is chest pain a side effect of this?", "is X normal after surgery?": a question with no report in it. */
+const QUESTION_START = /^ (is|are|can|could|does|do|will|would|should|whats|what|how|why) /;
+const REPORTED = /\b(i have|i got|ive|i am|im|i feel|i felt|i had|he has|she has|hes|shes|having|started|been|since|my \w+ (is|are|has|hurts|feels))\b/;
+const ABOUT_IT_AFTER = /^ (a |an |the )?(side effects?|normal (after|with|for)|common (after|with)|a sign of|a symptom of|dangerous|serious|contagious|genetic)\b/;
+/** A mention that names another thing ("seizure meds", "suicide hotline", "pressure bandage"), not a symptom. */
+const ATTRIBUTIVE_AFTER = /^ (meds|medicine|medication|medications|pills|tablets|prescription|refill|appointment|clinic|nurse|specialist|team|bracelet|plan|alarm|test|scan|results|leaflet|hotline|helpline|line|number|prevention|awareness|support group|bandage|dressing|stockings?|monitor|cuff|machine|pump|kit|training|class)\b/;
+/** A harmless cause said straight after: "lip is swollen from the dentist", "numb after the filling". */
+const EXPLAINED_AFTER = /^ (from|after|because of|due to) (the |my |a |an )?(dentist|dental|filling|numbing|anaesthetic|anesthetic|novocaine|lip filler|filler|tattoo)\b/;
+/** "had chest pain earlier but it went away", "the pain I had yesterday is gone": over, said later in the clause. */
+const RESOLVED_LATER = /^ (?:(?:\w+ ){0,4}?(?:but |and )?(?:it |its |that |which |the \w+ )?)(is |has |have |had |was )?(gone|went away|passed|resolved|cleared( up)?|disappeared|all better|better now|settled down|stopped now|over now)\b/;
+
+/** Not happening now: conditional, caused-by question, a document's warning, a worry, another thing's name. */
+function notNow(clause: Clause, before: readonly string[], lead: string, after: string): boolean {
+  if (ATTRIBUTIVE_AFTER.test(after) || EXPLAINED_AFTER.test(after)) return true;
+  let scoped = '';
+  for (let index = before.length - 1; index >= 0 && !SCOPE_END.has(before[index] ?? ''); index--) scoped = ` ${before[index]}${scoped}`;
+  if (NOT_NOW_BEFORE.test(`${scoped} `)) return true;
+  return QUESTION_START.test(clause.text) && !REPORTED.test(clause.text) && (ABOUT_IT_AFTER.test(after) || NOT_NOW_BEFORE.test(lead));
+}
+
 /** How a mention at words `[start, end)` of a clause is qualified. */
 export function qualify(clause: Clause, start: number, end: number): { negated: boolean; uncertain: boolean } {
   const before = clause.words.slice(Math.max(0, start - 6), start);
@@ -197,9 +240,10 @@ export function qualify(clause: Clause, start: number, end: number): { negated: 
     }
   }
   const after = ` ${clause.words.slice(end, end + 4).join(' ')} `;
-  if (ASKING_ABOUT.test(` ${clause.words.slice(0, start).join(' ')} `)) return { negated: true, uncertain: false };
-  if (POST_NEGATION.test(after) || NORMAL_AFTER.test(after) || NORMAL_BEFORE.has(clause.words[start - 1] ?? '')) negated = true;
   const lead = ` ${clause.words.slice(0, start).join(' ')} `;
+  if (ASKING_ABOUT.test(lead) || notNow(clause, before, lead, after)) return { negated: true, uncertain: false };
+  if (RESOLVED_LATER.test(` ${clause.words.slice(end, end + 9).join(' ')} `)) negated = true;
+  if (POST_NEGATION.test(after) || NORMAL_AFTER.test(after) || NORMAL_BEFORE.has(clause.words[start - 1] ?? '')) negated = true;
   if (HEDGES.test(lead) || /^ \?/.test(after)) uncertain = true;
   // "I don't think it's a fever" is a hedge, not a denial: missing it would be worse than counting it.
   if (negated && /\b(dont|didnt) think\b/.test(lead)) negated = false;
@@ -216,5 +260,5 @@ export function qualifyWords(words: readonly string[], start: number, end: numbe
 
 /** Past mentions that are not the current problem ("had a stroke 5 years ago", "history of seizures"). */
 export function isHistorical(clause: Clause): boolean {
-  return /\b(years ago|year ago|last year|as a (kid|child)|history of|hx of|in (19|20)\d\d|when i was (young|little|a kid|a child|pregnant with))\b/.test(clause.text);
+  return /\b(\d+ years? (ago|before|back)|years ago|year ago|years before|year before|years back|last year|as a (kid|child)|history of|hx of|in (19|20)\d\d|when i was (young|little|a kid|a child|pregnant with))\b/.test(clause.text);
 }

@@ -197,7 +197,8 @@ function spellUncached(word: string, lexicon: Lexicon): string {
   // Dropped final g ("bleedin", "chokin").
   if (shortened.length >= 5 && shortened.endsWith('in') && lexicon.known.has(`${shortened}g`)) return `${shortened}g`;
   if (lexicon.prefixes.some((prefix) => shortened.startsWith(prefix))) return shortened;
-  const fromSqueezed = squeezeIndex(lexicon).get(squeeze(word));
+  // Doubled letters ("bleding", "diarhea"), only for words long enough to be a typo: "be" is not "bee".
+  const fromSqueezed = word.length >= 4 ? squeezeIndex(lexicon).get(squeeze(word)) : undefined;
   if (fromSqueezed) return fromSqueezed;
   return splitRunTogether(shortened, lexicon) ?? fuzzyMatch(shortened, lexicon) ?? shortened;
 }
@@ -245,7 +246,8 @@ function joinSplitWords(words: readonly string[], lexicon: Lexicon): CanonicalTo
     const word = words[index] ?? '';
     const next = words[index + 1] ?? '';
     const joined = spellWord(`${word}${next}`, lexicon);
-    const wanted = lexicon.splittable.has(joined) || lexicon.fuzzyTargets.includes(joined);
+    // Only a join that spells a word about as long ("brea thing"), never one that swallows a word ("throwing up").
+    const wanted = (lexicon.splittable.has(joined) || lexicon.fuzzyTargets.includes(joined)) && joined.length >= word.length + next.length - 1;
     if (next && word !== CLAUSE_BREAK && next !== CLAUSE_BREAK && wanted && (!isKnown(word, lexicon) || !isKnown(next, lexicon))) {
       segments.push({ word: `${word}${next}`, from: index, to: index + 2 });
       index += 2;

@@ -4,11 +4,11 @@
  */
 import { detectToxicity } from '../medicines/index.js';
 import { detectCrisis } from '../safety/crisis.js';
-import { detectEmergencies } from '../safety/emergency.js';
+import { detectEmergencies } from '../safety/emergency-words.js';
 import { extractFlags, extractHistory, extractSubject } from '../language/context.js';
 import { parseDuration } from '../language/durations.js';
 import { extractReadings } from '../language/readings.js';
-import { lexicon } from '../language/lexicon.js';
+import { lexicon, type SymptomWording } from '../language/lexicon.js';
 import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, asksAbout, isHistorical, prepareText, qualify, wordIndexAt, type Clause } from '../language/text.js';
 import { SEVERITIES, type Findings, type Severity, type Symptom, type SymptomCode } from './types.js';
 
@@ -19,7 +19,7 @@ export interface ExtractInput {
   now?: Date;
 }
 
-const SEVERE = /\b(severe\w*|really bad|very bad|so bad|really painful|very painful|so painful|terrible|terribly|horrible|excruciating|unbearable|worst|agony|agonizing|intense|extreme\w*|awful|killing me|cant stand|crippling|a lot of|really really)\b/;
+const SEVERE = /\b(severe\w*|(very|really|so) strong|really bad|very bad|so bad|really painful|very painful|so painful|terrible|terribly|horrible|excruciating|unbearable|worst|agony|agonizing|intense|extreme\w*|awful|killing me|cant stand|crippling|a lot of|really really)\b/;
 const MODERATE = /\b(moderate\w*|pretty bad|quite bad|bad|getting worse)\b/;
 const MILD = /\b(mild\w*|slight\w*|a little|a bit|little|minor|not too bad|not bad|not that bad|tiny|small|manageable)\b/;
 const SCORE = /\b(\d{1,2}) (?:of|out of) 10\b|\b(?:pain|level|rated?|is|at) (?:a |an )?(\d{1,2})\b(?! (?:days?|hours?|weeks?|years?|months?|minutes?|times|old))/;
@@ -71,7 +71,11 @@ function deniedInside(words: string[], regex: RegExp): boolean {
     single = new RegExp(regex.source);
     SINGLE.set(regex, single);
   }
-  return single.test(` ${words.filter((_, index) => index !== at).join(' ')} `);
+  // The rest must still match up to its last word: "tiny purple spots that dont fade" without "dont" matches only
+  // "tiny purple spots", a different statement, so the denial there is part of the symptom.
+  const reduced = ` ${words.filter((_, index) => index !== at).join(' ')} `;
+  const match = single.exec(reduced);
+  return match !== null && match.index + match[0].length >= reduced.length - 1;
 }
 
 /** "32 weeks pregnant" is a gestation, not how long a symptom has lasted. */
@@ -80,11 +84,11 @@ function withoutGestation(clauseText: string, pregnant: boolean): string {
   return pregnant && /^ \d{1,2} weeks? $/.test(stripped) ? ' ' : stripped;
 }
 
-function symptomsIn(clause: Clause, now: Date, shared: number | undefined, pregnant: boolean): Symptom[] {
+function symptomsIn(clause: Clause, now: Date, shared: number | undefined, pregnant: boolean, wordings: readonly SymptomWording[]): Symptom[] {
   const found: Symptom[] = [];
   const historical = isHistorical(clause);
   const duration = parseDuration(withoutGestation(clause.text, pregnant), now) ?? shared;
-  for (const { code, regex, site: defaultSite } of lexicon().symptoms) {
+  for (const { code, regex, site: defaultSite } of wordings) {
     regex.lastIndex = 0;
     for (const match of clause.text.matchAll(regex)) {
       const start = wordIndexAt(clause, match.index + 1);
@@ -138,10 +142,12 @@ export function extractFindings(input: ExtractInput): Findings {
   const text = prepareText(input.text);
   const history = extractHistory(text, now);
   const pregnant = history.pregnant === true;
-  const durations = text.clauses.map((clause) => parseDuration(withoutGestation(clause.text, pregnant), now)).filter((hours) => hours !== undefined);
+  const durations = text.clauses.filter((clause) => !isHistorical(clause)).map((clause) => parseDuration(withoutGestation(clause.text, pregnant), now)).filter((hours) => hours !== undefined);
   // One duration in the message ("sore throat and cough for 3 days") applies to every symptom without its own.
   const shared = durations.length === 1 ? durations[0] : undefined;
-  const perClause = text.clauses.map((clause) => symptomsIn(clause, now, shared, pregnant));
+  // Only the codes whose wording can start at one of the message's words are tried (language/prefilter.ts).
+  const wordings = lexicon().symptomsFor(text.clauses.flatMap((clause) => clause.words));
+  const perClause = text.clauses.map((clause) => symptomsIn(clause, now, shared, pregnant, wordings));
   let symptoms = dedupeSymptoms(perClause.flat());
   const { readings, temperatureC } = extractReadings(text.raw);
   const ill = text.clauses.filter((_, index) => perClause[index]?.some((symptom) => !symptom.negated));
