@@ -1,21 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { detectCrisis } from '../../src/domain/safety/crisis.js';
 import { detectEmergencies, detectEmergency } from '../../src/domain/safety/emergency.js';
 import { triage } from '../../src/domain/triage/engine.js';
 import { NEGATIVES, POSITIVES } from '../fixtures/emergency-messages.js';
 
 /**
- * Published criteria where the team's early messages asked for more than the protocols give: the NHS sends
- * someone coughing up blood to an urgent same-day assessment, and to 999 only for more than a little blood or with
- * breathlessness or chest pain (content/clinical/triage/breathing.yaml). The symptom check still answers urgent.
+ * Published criteria where the team's early messages asked for more than the protocols give. The NHS sends
+ * someone coughing up blood, short of breath, or with double vision, and nothing else said, to an urgent same-day
+ * assessment (NHS "Coughing up blood", "Shortness of breath", "Double vision"); 999 only with more (a lot of blood,
+ * struggling to breathe, blue lips, sudden onset, weakness or slurred speech). The symptom check answers urgent.
  */
-const URGENT_BY_CRITERIA = new Set(['coughing blood', 'coughing up blood']);
+const URGENT_BY_CRITERIA = new Set(['coughing blood', 'coughing up blood', 'short of breath', 'shortness of breath', 'very sob', 's.o.b.', 'double vision']);
 
-const positives = Object.entries(POSITIVES).flatMap(([kind, texts]) => texts.filter((text) => !URGENT_BY_CRITERIA.has(text)).map((text) => [text, kind] as const));
+/** A passive wish to die runs the crisis screener (NIMH ASQ), which asks about intent now; it is not an interrupt. */
+const passive = (text: string): boolean => detectCrisis(text)?.level === 'passive';
+const all = Object.entries(POSITIVES).flatMap(([kind, texts]) => texts.filter((text) => !URGENT_BY_CRITERIA.has(text)).map((text) => [text, kind] as const));
+const positives = all.filter(([text]) => !passive(text));
+const screened = all.filter(([text]) => passive(text));
 const negatives = Object.entries(NEGATIVES).flatMap(([reason, texts]) => texts.map((text) => [text, reason] as const));
 
 describe('the safety net (the triage engine as the interrupt before every dialog)', () => {
   it.each(positives)('%j raises an emergency (%s)', (text) => {
     expect(detectEmergency(text)).toBeDefined();
+  });
+
+  it.each(screened)('%j is a passive wish: the screener asks, no emergency interrupt (%s)', (text) => {
+    expect(detectEmergency(text)).toBeUndefined();
   });
 
   it.each(negatives)('%j raises none (%s)', (text) => {

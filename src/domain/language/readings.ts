@@ -57,7 +57,7 @@ function temperatures(raw: string): number[] {
   }
   // A bare "101.5" or "38.9" when the message is about fever.
   if (feverContext && found.length === 0) {
-    for (const { value, index } of numbers(raw, /(?<![\d/.])(\d{2,3}\.\d)(?![\d/]|\s*(?:%|kg|lbs?|mmol|mg|pounds))/g)) {
+    for (const { value, index } of numbers(raw, /(?<![\d/.,])(\d{2,3}[.,]\d)(?![\d/]|\s*(?:%|kg|lbs?|mmol|mg|pounds))/g)) {
       if (NOT_TEMPERATURE.test(raw.slice(Math.max(0, index - 20), index))) continue;
       const celsius = toCelsius(value, undefined);
       if (celsius !== undefined) found.push(celsius);
@@ -69,7 +69,7 @@ function temperatures(raw: string): number[] {
 /** Reads temperature and home readings from lower-cased text. */
 export function extractReadings(raw: string): ReadingsFound {
   const readings: Readings = {};
-  const pulses = numbers(raw, /\b(?:hr|heart ?rate|pulse(?! ?ox)|heartbeat|heart (?:is )?(?:at|going|racing|beating|pounding))\b[^0-9\n]{0,12}(\d{2,3})\b/g)
+  const pulses = numbers(raw, /\b(?:hr|heart ?rate|pulse(?! ?ox)|heartbeat|heart (?:is )?(?:at|going|racing|beating|pounding))\b(?:(?!temp|fever|o2|sat|bp|sugar|glucose|oxygen)[^0-9\n]){0,12}(\d{2,3})\b/g)
     .concat(numbers(raw, /\b(\d{2,3})\s*bpm\b/g))
     // "watch says 178", "190 on my watch", "fitbit 45": a wearable reads the pulse.
     .concat(numbers(raw, /\b(?:watch|fitbit|garmin|smartwatch|monitor)\b[^0-9\n]{0,10}(\d{2,3})\b/g))

@@ -199,7 +199,7 @@ const NORMAL_BEFORE = new Set(['normal', 'clean', 'healthy']);
  * says", "watch for"), a worry about the future ("worried about having a stroke"). Hedges about now ("not sure if
  * it's a heart attack", "could this be") are not here: they still count.
  */
-const NOT_NOW_BEFORE = /\b((what )?if (i|you|he|she|they|we|my|his|her|the|it|someone|ever)? ?(ever )?(get|gets|got|have|has|start|starts|develop|develops|notice|see|feel|experience|become)|in case|(can|could|does|do|will|would|might|may) (this|it|the|my|these|that|those|taking|a|an|\w+ing)? ?(\w+ )?(\w+ )?(cause|causes|give|lead to|trigger|bring on)|(read|heard|learned) (that|about)|(leaflet|papers?|instructions|handout|website|sheet|booklet|doctor|nurse|surgeon|pharmacist) (says?|said|told (me|us) to)|(watch|look|looking) out for|watch for|(worried|afraid|scared|frightened|terrified|nervous) (about|of)( having| getting| a| another)?|risk of|(prevent|avoid)( a| getting)?|chance of|how (do|should|can|would) (i|you|we) (use|give|take|know|tell|recogni[sz]e|spot|treat|prevent)|tell me about|what (is|are) (a |an |the )?)\b/;
+const NOT_NOW_BEFORE = /\b((what )?if (i|you|he|she|they|we|my|his|her|the|it|someone|ever)? ?(ever )?(get|gets|got|have|has|start|starts|develop|develops|notice|see|feel|experience|become)|in case|(can|could|does|do|will|would|might|may) (this|it|the|my|these|that|those|taking|a|an|\w+ing)? ?(\w+ )?(\w+ )?(cause|causes|give|lead to|trigger|bring on)|(read|heard|learned) (that|about)|(leaflet|papers?|instructions|handout|website|sheet|booklet|doctor|nurse|surgeon|pharmacist) (says?|said|told (me|us) to)|(watch|look|looking) out for|watch for|(worried|worry|afraid|scared|frightened|terrified|nervous) (about|of)( having| getting| a| another| my)?|risk of|(prevent|avoid)( a| getting)?|chance of|how (do|should|can|would) (i|you|we) (use|give|take|know|tell|recogni[sz]e|spot|treat|prevent)|tell me about|what (is|are) (a |an |the )?)\b/;
 /** "is chest pain a side effect of this?", "is X normal after surgery?": a question with no report in it. */
 const QUESTION_START = /^ (is|are|can|could|does|do|will|would|should|whats|what|how|why) /;
 const REPORTED = /\b(i have|i got|ive|i am|im|i feel|i felt|i had|he has|she has|hes|shes|having|started|been|since|my \w+ (is|are|has|hurts|feels))\b/;
@@ -221,7 +221,7 @@ function notNow(clause: Clause, before: readonly string[], lead: string, after: 
 }
 
 /** How a mention at words `[start, end)` of a clause is qualified. */
-export function qualify(clause: Clause, start: number, end: number): { negated: boolean; uncertain: boolean } {
+export function qualify(clause: Clause, start: number, end: number, options: { hypotheticalCounts?: boolean } = {}): { negated: boolean; uncertain: boolean } {
   const before = clause.words.slice(Math.max(0, start - 6), start);
   let negated = false;
   let uncertain = false;
@@ -241,7 +241,7 @@ export function qualify(clause: Clause, start: number, end: number): { negated: 
   }
   const after = ` ${clause.words.slice(end, end + 4).join(' ')} `;
   const lead = ` ${clause.words.slice(0, start).join(' ')} `;
-  if (ASKING_ABOUT.test(lead) || notNow(clause, before, lead, after)) return { negated: true, uncertain: false };
+  if (!options.hypotheticalCounts && (ASKING_ABOUT.test(lead) || notNow(clause, before, lead, after))) return { negated: true, uncertain: false };
   if (RESOLVED_LATER.test(` ${clause.words.slice(end, end + 9).join(' ')} `)) negated = true;
   if (POST_NEGATION.test(after) || NORMAL_AFTER.test(after) || NORMAL_BEFORE.has(clause.words[start - 1] ?? '')) negated = true;
   if (HEDGES.test(lead) || /^ \?/.test(after)) uncertain = true;
@@ -252,13 +252,16 @@ export function qualify(clause: Clause, start: number, end: number): { negated: 
 
 /**
  * The same qualification for words already split by another reader (the medicine and crisis tables): one
- * negation, normal-finding and asking-about scope for every part of CareLoop.
+ * negation, normal-finding and asking-about scope for every part of CareLoop. `hypotheticalCounts` keeps "if I get
+ * pregnant" for a medicine question, where the condition is the question itself.
  */
-export function qualifyWords(words: readonly string[], start: number, end: number): { negated: boolean; uncertain: boolean } {
-  return qualify(makeClause([...words]), start, end);
+export function qualifyWords(words: readonly string[], start: number, end: number, options: { hypotheticalCounts?: boolean } = {}): { negated: boolean; uncertain: boolean } {
+  return qualify(makeClause([...words]), start, end, options);
 }
 
 /** Past mentions that are not the current problem ("had a stroke 5 years ago", "history of seizures"). */
 export function isHistorical(clause: Clause): boolean {
-  return /\b(\d+ years? (ago|before|back)|years ago|year ago|years before|year before|years back|last year|as a (kid|child)|history of|hx of|in (19|20)\d\d|when i was (young|little|a kid|a child|pregnant with))\b/.test(clause.text);
+  // "my chest hurts like when i had my heart attack 2 years ago": now, compared with then.
+  if (/\b(like|same as|just like|worse than|feels like) (when|the time|last time|before|my last)\b|\bagain\b/.test(clause.text)) return false;
+  return /\b((had|has had|have had) (a |an |his |her |my )?(heart attack|stroke|seizure|clot|cancer|bypass|stent) (at|aged|when|in|back)|\d+ years? (ago|before|back)|years ago|year ago|years before|year before|years back|last year|as a (kid|child)|history of|hx of|in (19|20)\d\d|when i was (young|little|a kid|a child|pregnant with))\b/.test(clause.text);
 }

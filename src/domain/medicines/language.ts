@@ -101,14 +101,14 @@ function scopeBefore(words: readonly string[], start: number, reach = 5): string
 /** Whether words `[start, end)` are denied ("no fever", "not pregnant") or said to be over ("the shaking stopped"). */
 export function isNegated(words: readonly string[], start: number, end: number): boolean {
   if (STOPPED_BEFORE.test(scopeBefore(words, start).join(' '))) return true;
-  return qualifyWords(words, start, end).negated;
+  return qualifyWords(words, start, end, { hypotheticalCounts: true }).negated;
 }
 
 /** How a medicine named at `[start, end)` is held: taken now, denied ("I'm not on warfarin"), or stopped. */
 export function medicineStatus(words: readonly string[], start: number, end: number): 'current' | 'negated' | 'stopped' {
   const scope = scopeBefore(words, start);
   if (STOPPED_BEFORE.test(scope.join(' ')) || STOPPED_AFTER.test(words.slice(end, end + 3).join(' '))) return 'stopped';
-  return qualifyWords(words, start, end).negated ? 'negated' : 'current';
+  return qualifyWords(words, start, end, { hypotheticalCounts: true }).negated ? 'negated' : 'current';
 }
 
 /** Whether a sign at `start` is asked about rather than reported. */

@@ -9,7 +9,7 @@ import { extractFlags, extractHistory, extractSubject } from '../language/contex
 import { parseDuration } from '../language/durations.js';
 import { extractReadings } from '../language/readings.js';
 import { lexicon, type SymptomWording } from '../language/lexicon.js';
-import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, asksAbout, isHistorical, prepareText, qualify, wordIndexAt, type Clause } from '../language/text.js';
+import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, asksAbout, isHistorical, prepareText, qualify, wordIndexAt, type Clause, type PreparedText } from '../language/text.js';
 import { SEVERITIES, type Findings, type Severity, type Symptom, type SymptomCode } from './types.js';
 
 export interface ExtractInput {
@@ -136,6 +136,24 @@ export function dedupeSymptoms(symptoms: readonly Symptom[]): Symptom[] {
   return [...byCode.values()];
 }
 
+/**
+ * The word detector fills gaps in understanding, it does not overrule it: where the lexicon itself read the same
+ * kind of complaint (a chest pain, a breathing problem, a stroke sign), the protocols' published criteria decide
+ * ("sharp twinge in my chest when I press on it" is chest-wall pain, not an emergency). And its words in a clause
+ * about the past ("my dad had a heart attack at 50") are history, as everywhere else.
+ */
+const UNDERSTOOD_BY: Record<string, string[]> = {
+  cardiac: ['chest_pain', 'pain_radiating', 'suspected_heart_attack'],
+  breathing: ['breathing_difficulty', 'shortness_of_breath', 'wheeze', 'fast_breathing', 'choking', 'stridor'],
+  stroke: ['face_droop', 'one_sided_weakness', 'speech_difficulty', 'suspected_stroke', 'vision_change', 'balance_loss'],
+};
+
+function understood(kind: string, symptoms: readonly Symptom[], text: PreparedText): boolean {
+  const codes = UNDERSTOOD_BY[kind] ?? [];
+  if (symptoms.some((symptom) => codes.includes(symptom.code))) return true;
+  return kind !== 'declared' && text.clauses.length > 0 && text.clauses.every((clause) => isHistorical(clause) || !/[a-z]/.test(clause.text));
+}
+
 /** Extracts findings from a message. Pure and deterministic for a given `now`. */
 export function extractFindings(input: ExtractInput): Findings {
   const now = input.now ?? new Date();
@@ -171,7 +189,9 @@ export function extractFindings(input: ExtractInput): Findings {
   // that reports nothing present: that is answered, not treated as an emergency.
   const generalQuestion = text.clauses.some(asksAbout) && !symptoms.some((symptom) => !symptom.negated);
   const bounded = input.text.slice(0, MAX_ANALYSED_CHARS);
-  if (!generalQuestion) for (const match of detectEmergencies(bounded)) freeTextFlags.push(`safety_${match.kind}`);
+  if (!generalQuestion) {
+    for (const match of detectEmergencies(bounded)) if (!understood(match.kind, symptoms, text)) freeTextFlags.push(`safety_${match.kind}`);
+  }
   // Medicine toxicity pictures (content/clinical/medicines.yaml) and suicide risk (crisis.yaml) are read by their
   // own tables; the protocols see them as context flags: toxicity_<level>, toxicity_<id>, crisis_<level>.
   for (const toxicity of detectToxicity(bounded)) freeTextFlags.push(`toxicity_${toxicity.level}`, `toxicity_${toxicity.id}`);
