@@ -30,6 +30,7 @@ export const EVAL_SETS = [
   { name: 'triage-dev', file: 'sets/triage-dev.jsonl', author: 'independent (shared/triage-dev), development set' },
   { name: 'independent-a', file: 'sets/independent-a.jsonl', author: 'independent helper, did not read the rules' },
   { name: 'independent-b', file: 'sets/independent-b.jsonl', author: 'independent helper, did not read the rules; held out until its first run' },
+  { name: 'independent-c', file: 'sets/independent-c.jsonl', author: 'independent helper, did not read the rules; written after the protocols, held out until its first run' },
 ] as const;
 
 /** The CI bar per set: no emergency-only case below emergency, and under-triage under this share. */

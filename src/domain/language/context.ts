@@ -128,7 +128,7 @@ function contextSaid(clause: Clause, pattern: RegExp): boolean {
   // Qualified as a whole: "breathing fine" is itself the context, so only what comes before it can deny it.
   const start = wordIndexAt(clause, match.index);
   const end = Math.max(start + 1, wordIndexAt(clause, match.index + match[0].length));
-  return !qualify(clause, start, end).negated;
+  return !qualify(clause, start, end, { triggersOnly: true }).negated;
 }
 
 export function extractFlags(text: PreparedText): string[] {

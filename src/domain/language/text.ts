@@ -190,8 +190,10 @@ export function asksAbout(clause: Clause): boolean {
   return ASKING_ABOUT.test(clause.text);
 }
 
-/** "normal temp", "clean incision": a normal word straight before the mention. */
+/** "normal temp", "clean incision": a normal word straight before a reading or a wound ("a normal headache" is a headache). */
 const NORMAL_BEFORE = new Set(['normal', 'clean', 'healthy']);
+const NORMAL_SUBJECTS = new Set(['temp', 'temperature', 'breathing', 'pulse', 'bp', 'o2', 'oxygen', 'sats', 'colour', 'color', 'poop', 'pee', 'urine',
+  'incision', 'wound', 'scar', 'stitches', 'skin', 'heart', 'sugar', 'sugars', 'blood']);
 
 /**
  * Said before a mention in its scope, these make it something that is not happening now: a condition ("if I get
@@ -199,7 +201,9 @@ const NORMAL_BEFORE = new Set(['normal', 'clean', 'healthy']);
  * says", "watch for"), a worry about the future ("worried about having a stroke"). Hedges about now ("not sure if
  * it's a heart attack", "could this be") are not here: they still count.
  */
-const NOT_NOW_BEFORE = /\b((what )?if (i|you|he|she|they|we|my|his|her|the|it|someone|ever)? ?(ever )?(get|gets|got|have|has|start|starts|develop|develops|notice|see|feel|experience|become)|in case|(can|could|does|do|will|would|might|may) (this|it|the|my|these|that|those|taking|a|an|\w+ing)? ?(\w+ )?(\w+ )?(cause|causes|give|lead to|trigger|bring on)|(read|heard|learned) (that|about)|(leaflet|papers?|instructions|handout|website|sheet|booklet|doctor|nurse|surgeon|pharmacist) (says?|said|told (me|us) to)|(watch|look|looking) out for|watch for|(worried|worry|afraid|scared|frightened|terrified|nervous) (about|of)( having| getting| a| another| my)?|risk of|(prevent|avoid)( a| getting)?|chance of|how (do|should|can|would) (i|you|we) (use|give|take|know|tell|recogni[sz]e|spot|treat|prevent)|tell me about|what (is|are) (a |an |the )?)\b/;
+const NOT_NOW_BEFORE = /\b((what )?if (i|you|he|she|they|we|my|his|her|the|it|someone|ever)? ?(ever )?(get|gets|got|have|has|start|starts|develop|develops|notice|see|feel|experience|become)|in case|(can|could|does|do|will|would|might|may) (this|it|the|my|these|that|those|taking|a|an|\w+ing)? ?(\w+ )?(\w+ )?(cause|causes|give|lead to|trigger|bring on)|(read|heard|learned) (that|about)|(leaflet|papers?|instructions|handout|website|sheet|booklet|doctor|nurse|surgeon|pharmacist) (says?|said|told (me|us) to)|(watch|look|looking) out for|watch for|risk of|(prevent|avoid)( a| getting)?|chance of|how (do|should|can|would) (i|you|we) (use|give|take|know|tell|recogni[sz]e|spot|treat|prevent)|tell me about|what (is|are) (a |an |the )?)\b/;
+/** A worry about something that has not happened: "worried about having a stroke" (not "worried about this pain"). */
+const WORRY_BEFORE = /(worried|worry|afraid|scared|frightened|terrified|nervous) (about|of)( having| getting| a| an| another)? $/;
 /** "is chest pain a side effect of this?", "is X normal after surgery?": a question with no report in it. */
 const QUESTION_START = /^ (is|are|can|could|does|do|will|would|should|whats|what|how|why) /;
 const REPORTED = /\b(i have|i got|ive|i am|im|i feel|i felt|i had|he has|she has|hes|shes|having|started|been|since|my \w+ (is|are|has|hurts|feels))\b/;
@@ -216,12 +220,12 @@ function notNow(clause: Clause, before: readonly string[], lead: string, after: 
   if (ATTRIBUTIVE_AFTER.test(after) || EXPLAINED_AFTER.test(after)) return true;
   let scoped = '';
   for (let index = before.length - 1; index >= 0 && !SCOPE_END.has(before[index] ?? ''); index--) scoped = ` ${before[index]}${scoped}`;
-  if (NOT_NOW_BEFORE.test(`${scoped} `)) return true;
+  if (NOT_NOW_BEFORE.test(`${scoped} `) || WORRY_BEFORE.test(`${scoped} `)) return true;
   return QUESTION_START.test(clause.text) && !REPORTED.test(clause.text) && (ABOUT_IT_AFTER.test(after) || NOT_NOW_BEFORE.test(lead));
 }
 
 /** How a mention at words `[start, end)` of a clause is qualified. */
-export function qualify(clause: Clause, start: number, end: number, options: { hypotheticalCounts?: boolean } = {}): { negated: boolean; uncertain: boolean } {
+export function qualify(clause: Clause, start: number, end: number, options: { hypotheticalCounts?: boolean; triggersOnly?: boolean } = {}): { negated: boolean; uncertain: boolean } {
   const before = clause.words.slice(Math.max(0, start - 6), start);
   let negated = false;
   let uncertain = false;
@@ -239,11 +243,13 @@ export function qualify(clause: Clause, start: number, end: number, options: { h
       break;
     }
   }
+  // A context ("came round fine", "breathing ok") is only denied by a trigger before it, never by what it says.
+  if (options.triggersOnly) return { negated, uncertain };
   const after = ` ${clause.words.slice(end, end + 4).join(' ')} `;
   const lead = ` ${clause.words.slice(0, start).join(' ')} `;
   if (!options.hypotheticalCounts && (ASKING_ABOUT.test(lead) || notNow(clause, before, lead, after))) return { negated: true, uncertain: false };
   if (RESOLVED_LATER.test(` ${clause.words.slice(end, end + 9).join(' ')} `)) negated = true;
-  if (POST_NEGATION.test(after) || NORMAL_AFTER.test(after) || NORMAL_BEFORE.has(clause.words[start - 1] ?? '')) negated = true;
+  if (POST_NEGATION.test(after) || NORMAL_AFTER.test(after) || (NORMAL_BEFORE.has(clause.words[start - 1] ?? '') && NORMAL_SUBJECTS.has(clause.words[start] ?? ''))) negated = true;
   if (HEDGES.test(lead) || /^ \?/.test(after)) uncertain = true;
   // "I don't think it's a fever" is a hedge, not a denial: missing it would be worse than counting it.
   if (negated && /\b(dont|didnt) think\b/.test(lead)) negated = false;

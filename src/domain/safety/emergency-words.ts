@@ -171,7 +171,7 @@ const EXAGGERATION = /^(?!.*\b(said|says|threaten\w*|told me|swore|promised)\b).
 /** Someone with a weapon is a danger when the message says why ("he has a gun and he's drunk"), not "my son got a knife set". */
 const THREAT = /\b(threat\w*|scared|afraid|terrified|drunk|high|angry|mad|rage|yelling|screaming|going to|gonna|pointing|waving|hurt|kill|shoot|stab|help|hiding|locked|coming|after me|at me)\b/;
 /** "I'm dying here with this heat": hyperbole. */
-const HYPERBOLE = /\b(heat|hot|humid\w*|bored\w*|hungry|hunger|thirst\w*|tired|laugh\w*|lol|lmao|haha\w*|funny|curious|curiosity|embarrass\w*|cringe|cute|traffic|work|homework|exams?)\b/;
+const HYPERBOLE = /\b(heat|hot|humid\w*|bored\w*|this cold|man flu|hangover|hungry|hunger|thirst\w*|tired|laugh\w*|lol|lmao|haha\w*|funny|curious|curiosity|embarrass\w*|cringe|cute|traffic|work|homework|exams?)\b/;
 /** Confusion that is long-standing ("she has dementia", "gets confused sometimes") is not a sudden change. */
 const CHRONIC = /\b(sometimes|dementia|alzheimer\w*|always|often|usually|every (day|night|evening|morning)|at night|sundown\w*|since (her|his) stroke|memory (problems|issues|loss))\b/;
 const JOKING = /\b(lol|lmao|haha\w*|jk|rofl|price|prices|bill|bills|cost|costs)\b/;

@@ -46,11 +46,15 @@ const LEVEL_ADVICE: Record<TriageLevel, string[]> = {
 
 const CARELOOP_DEFAULT = 'CareLoop default: not enough detail to decide safely, so a clinician reviews';
 
-function defaultOutcome(f: Facts, emptyText: boolean): Outcome {
+function defaultOutcome(f: Facts, emptyText: boolean, generalQuestion: boolean): Outcome {
   if (emptyText) {
     return { level: 'routine', id: 'default.no_detail', source: CARELOOP_DEFAULT, because: 'The message had no symptoms to assess.', advice: ['Please tell us more: what symptoms you have, when they started, and how bad they are.'] };
   }
   const anything = f.findings.symptoms.some((symptom) => !symptom.negated);
+  if (!anything && generalQuestion) {
+    // "what are the signs of a heart attack?": a question about symptoms, not a report of one.
+    return { level: 'self_care', id: 'default.general_question', source: CARELOOP_DEFAULT, because: 'The message asks about symptoms in general and reports none.', advice: ['If you have any of these symptoms now, tell us what they are and when they started.'] };
+  }
   return {
     level: 'routine',
     id: 'default.unmatched',
@@ -67,7 +71,7 @@ function defaultOutcome(f: Facts, emptyText: boolean): Outcome {
 function decide(f: Facts, emptyText: boolean): { outcome: Outcome; redFlags: string[] } {
   const hits = emptyText ? [] : matchingRules(f);
   const top = hits.reduce<TriageLevel | undefined>((level, rule) => (level === undefined || levelRank(rule.level) > levelRank(level) ? rule.level : level), undefined);
-  if (top === undefined) return { outcome: defaultOutcome(f, emptyText), redFlags: [] };
+  if (top === undefined) return { outcome: defaultOutcome(f, emptyText, f.flag('general_question')), redFlags: [] };
   const deciding = hits.filter((rule) => rule.level === top);
   const first = deciding[0] as CompiledRule;
   const advice = top === 'emergency' ? deciding.flatMap((rule) => rule.advice) : first.advice;

@@ -188,6 +188,7 @@ export function extractFindings(input: ExtractInput): Findings {
   // The safety detector's words count, except in a general question ("when should I call 911 after surgery?")
   // that reports nothing present: that is answered, not treated as an emergency.
   const generalQuestion = text.clauses.some(asksAbout) && !symptoms.some((symptom) => !symptom.negated);
+  if (generalQuestion) freeTextFlags.push('general_question');
   const bounded = input.text.slice(0, MAX_ANALYSED_CHARS);
   if (!generalQuestion) {
     for (const match of detectEmergencies(bounded)) if (!understood(match.kind, symptoms, text)) freeTextFlags.push(`safety_${match.kind}`);
