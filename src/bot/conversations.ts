@@ -1,5 +1,6 @@
 import { ConversationState, type Storage } from 'botbuilder';
 import { CheckinService } from '../domain/checkins/checkins.js';
+import { OptOutService } from '../domain/consent/opt-out.js';
 import type { EducationService } from '../domain/education/ask.js';
 import type { SymptomCheckService } from '../domain/symptoms/service.js';
 import { OutboundGateway, type Deliver } from '../domain/messaging/gateway.js';
@@ -39,22 +40,16 @@ export function createConversations(deps: ConversationDeps) {
   const quietHours = parseQuietHours(deps.quietHours);
   if (!quietHours) throw new Error(`QUIET_HOURS "${deps.quietHours}" is not HH:MM-HH:MM`);
 
-  // The gateway records the address's opt-out itself; this revokes the patient's consent beside it.
-  const revokeConsent = async (channel: MessageChannel, _address: string, patientId: string | undefined) => {
-    if (patientId && channel !== 'botframework') await deps.patients.recordChannelConsent(patientId, channel, false, `${channel}:carrier`);
-  };
+  // One opt-out path for STOP, plain-language requests and the carrier's 21610, whichever way it arrives.
+  const optOuts = new OptOutService({ contacts: repos.contacts, patients: deps.patients, clock: deps.clock });
   /** The carrier reports an opt-out outside a send (a status callback with 21610). */
-  const onCarrierOptOut = async (channel: MessageChannel, address: string, patientId: string | undefined) => {
-    await repos.contacts.setOptedOut(channel, address, true, deps.clock.now());
-    await revokeConsent(channel, address, patientId);
-  };
+  const onCarrierOptOut = (channel: MessageChannel, address: string, patientId: string | undefined) => optOuts.optOut({ channel, address, patientId }, 'carrier');
   const gateway = new OutboundGateway({
-    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours,
-    providers: deps.providers, onCarrierOptOut: revokeConsent,
+    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours, providers: deps.providers, optOuts,
   });
 
   const conversationState = new ConversationState(deps.stateStorage ?? new MongoStorage(deps.db.models));
-  const safety = new SafetyService({ contacts: repos.contacts, patients: deps.patients, alerts: repos.alerts, clock: deps.clock, settings: deps.settings });
+  const safety = new SafetyService({ optOuts, alerts: repos.alerts, clock: deps.clock, settings: deps.settings });
   const checkins = new CheckinService({ checkins: repos.checkins, alerts: repos.alerts, clock: deps.clock });
   const dialog = new MainDialog({ safety, checkins, symptoms: deps.symptoms, education: deps.education, settings: deps.settings });
   const bot = new CareLoopBot(conversationState, dialog);
@@ -65,7 +60,7 @@ export function createConversations(deps: ConversationDeps) {
 
   const proactive = new ProactiveMessenger({ models: deps.db.models, patients: repos.patients, adapters });
   const runtime = new ConversationRuntime({ messages: repos.messages, patients: repos.patients, bot, adapters, proactive, clock: deps.clock, logger: deps.logger });
-  return { gateway, runtime, bot, proactive, onTurnError, onCarrierOptOut };
+  return { gateway, runtime, bot, proactive, onTurnError, onCarrierOptOut, optOuts };
 }
 
 export type Conversations = ReturnType<typeof createConversations>;

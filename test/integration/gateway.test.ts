@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OptOutService } from '../../src/domain/consent/opt-out.js';
 import { OutboundGateway, type OutboundRequest } from '../../src/domain/messaging/gateway.js';
 import { DeliveryError, type Message } from '../../src/domain/messaging/types.js';
 import { PatientService } from '../../src/domain/patients/service.js';
@@ -28,7 +29,7 @@ beforeAll(async () => {
         return { providerId: `SM${delivered.length}`, status: 'queued' };
       },
     },
-    onCarrierOptOut: (channel, address, id) => (id && channel === 'sms' ? patients.recordChannelConsent(id, channel, false, 'sms:carrier') : Promise.resolve()),
+    optOuts: new OptOutService({ contacts: repos.contacts, patients, clock }),
   });
   const team = await repos.careTeams.create({ name: 'Team', timeZone: 'America/New_York' });
   const actor = { keyId: 'test', role: 'admin' };

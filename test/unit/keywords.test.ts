@@ -11,8 +11,8 @@ import {
   isAmbiguousStartKeyword,
   isStartKeyword,
   keywordForm,
-  looksLikeOptOutRequest,
 } from '../../src/domain/safety/keywords.js';
+import { looksLikeOptOutRequest } from '../../src/domain/safety/opt-out-request.js';
 
 describe('keyword lists', () => {
   it('follow Twilio\'s documented defaults', () => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Purpose } from '../consent/consent.js';
+import type { OptOutRecorder } from '../consent/opt-out.js';
 import type { PatientRepository } from '../patients/ports.js';
 import type { ContactDirectory, MessageLog } from './ports.js';
 import { inQuietHours, type QuietHours } from './quiet-hours.js';
@@ -36,8 +37,8 @@ export interface GatewayDeps {
   clock: Clock;
   quietHours: QuietHours;
   providers: Partial<Record<MessageChannel, Deliver>>;
-  /** The carrier says the patient opted out (Twilio 21610): also revoke the patient's consent. */
-  onCarrierOptOut?: (channel: MessageChannel, address: string, patientId: string | undefined) => Promise<void>;
+  /** The one opt-out path: a send the carrier refuses as opted out (Twilio 21610) is recorded through it. */
+  optOuts: OptOutRecorder;
 }
 
 /**
@@ -103,7 +104,6 @@ export class OutboundGateway {
   }
 
   private async recordCarrierOptOut(request: OutboundRequest): Promise<void> {
-    await this.deps.contacts.setOptedOut(request.channel, request.address, true, this.deps.clock.now());
-    await this.deps.onCarrierOptOut?.(request.channel, request.address, request.patientId);
+    await this.deps.optOuts.optOut({ channel: request.channel, address: request.address, patientId: request.patientId }, 'carrier');
   }
 }

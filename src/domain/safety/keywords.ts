@@ -1,6 +1,6 @@
 /**
- * SMS compliance keywords (STOP / START / HELP) and free-text requests the bot must not ignore: "stop texting
- * me" (offer the opt-out) and "can I talk to a nurse" (hand off to a person). Pure, deterministic rules.
+ * SMS compliance keywords (STOP / START / HELP) and a free-text request the bot must not ignore: "can I talk to
+ * a nurse" (hand off to a person). Plain-language opt-outs are in opt-out-request.ts. Pure, deterministic rules.
  */
 import { buildLexicon, normalizeMessage } from './normalize.js';
 
@@ -58,7 +58,7 @@ export function keywordForm(text: string): string {
 /**
  * Twilio's whole-message keywords: 'stop' for STOP and its synonyms ({@link OPT_OUT_KEYWORDS}), 'start' for
  * START, UNSTOP and YES (see {@link AMBIGUOUS_OPT_IN_KEYWORDS}), 'help' for HELP and INFO. A keyword inside a
- * sentence ("stop texting me please") is not one: see {@link looksLikeOptOutRequest}.
+ * sentence ("stop texting me please") is not one: see `detectOptOutRequest` in opt-out-request.ts.
  */
 export function detectOptKeyword(text: string): OptKeyword | undefined {
   const word = keywordForm(text);
@@ -91,42 +91,12 @@ const LEXICON = buildLexicon({
     'texting', 'messages', 'messaging', 'reminders', 'notifications', 'operator', 'speak', 'pharmacist', 'coordinator'],
 });
 
-/** Canonical text with a leading and trailing space, so patterns can use " word " boundaries. */
-function canonicalText(text: string): string {
-  return ` ${normalizeMessage(text.slice(0, 1000), LEXICON).tokens.map((token) => token.word).join(' ')} `;
-}
-
-const CONTACT = '(?:text|texting|texts|txt|message|messages|messaging|msg|msgs|sms|contact|contacting|sending|send|sent|call|calling|remind|reminding|reminders|reminder|notifications?|alerts?|bother|bothering|spam|spamming|email|emailing|emails|these|this|your|them)';
-
-/** Free-text opt-out requests: the bot answers them with "Reply STOP to opt out". */
-const OPT_OUT_REQUESTS = [
-  new RegExp(` (?:stop|quit|cease|halt|pause|end) (?:\\w+ ){0,2}${CONTACT} `),
-  new RegExp(` (?:dont|never|no longer|not) (?:want to |wanna |need to )?(?:${CONTACT}|receive|receiving|get|getting) (?:\\w+ ){0,2}(?:me|us|texts|messages|reminders|anymore|again|these|this|any) `),
-  / (?:dont|do not) (?:want|need) (?:\w+ ){0,3}(?:texts|messages|msgs|reminders|notifications|alerts|this|these|them) /,
-  / no more (?:\w+ ){0,1}(?:texts|messages|msgs|reminders|notifications|alerts|texting|messaging) /,
-  / (?:unsubscribe|unsub|opt out|optout|opt me out|unenroll|un enroll|deregister) /,
-  / (?:remove|take|delete|drop|get) (?:me|my number|my phone|my info) (?:\w+ ){0,2}(?:off|from|out of|list|program|system|texts|messages) /,
-  / (?:remove|delete) my (?:number|phone number|contact) /,
-  / leave me alone /,
-  / (?:cancel|end) (?:my |the |these |all )?(?:texts|messages|reminders|subscription|enrollment|notifications|alerts|sms) /,
-  / wrong (?:number|person) /,
-  / (?:no|ya no) (?:me )?(?:envien|manden|mandes|envies|escriban|escribas) mas /,
-  / (?:darme|dame|dar) de baja /,
-];
-/** "Please don't stop texting me" and "I don't want to opt out" are the opposite request. */
-const KEEP_MESSAGES = / (?:dont|do not|never|not|wont|didnt) (?:want to |wanna |need to )?(?:stop|quit|cancel|unsubscribe|opt out|end|remove) /;
-
 /**
- * Free-text requests to stop messages ("stop texting me", "please stop messaging me", "unsubscribe me", "don't
- * text me anymore", "take me off this list"), which are not Twilio keywords and so opt nobody out by themselves:
- * the bot answers with "Reply STOP to opt out". True for the bare keywords too. Not triggered by "stop taking
- * my medicine?" or "the bleeding won't stop".
+ * The message in the detectors' canonical spelling ("stop txting me!!" -> " stop texting me "), with a leading
+ * and trailing space so patterns can use " word " boundaries; clause breaks appear as " | ".
  */
-export function looksLikeOptOutRequest(text: string): boolean {
-  if (detectOptKeyword(text) === 'stop') return true;
-  const canonical = canonicalText(text);
-  if (KEEP_MESSAGES.test(canonical)) return false;
-  return OPT_OUT_REQUESTS.some((pattern) => pattern.test(canonical));
+export function canonicalText(text: string): string {
+  return ` ${normalizeMessage(text.slice(0, 1000), LEXICON).tokens.map((token) => token.word).join(' ')} `;
 }
 
 const STAFF = '(?:nurse|nurses|doctor|doctors|physician|person|human|humans|human being|someone|somebody|anyone|agent|representative|rep|staff|provider|care team|team|pharmacist|coordinator|operator|people|office|clinic|case manager|social worker|surgeon|specialist|np|pa|live agent|real person|somone|counselor|therapist|receptionist|front desk|customer service)';

@@ -1,10 +1,17 @@
 import type { AlertRepository } from '../alerts/alerts.js';
 import type { TurnIdentity } from '../safety/service.js';
 import { triage, type TriageResult } from '../triage/engine.js';
-import { levelRank, maxLevel, type Findings, type FollowUpQuestion, type TriageLevel } from '../triage/types.js';
+import { levelRank, type Findings, type FollowUpQuestion, type TriageLevel } from '../triage/types.js';
+import type { FollowUpAnswer } from './answers.js';
 
 /** Optional help from a language model: findings extracted from messy text into the same schema. */
 export type FindingsExtractor = (text: string) => Promise<Findings | undefined>;
+
+/** A follow-up question and what the patient answered. */
+export interface AnsweredFollowUp {
+  question: FollowUpQuestion;
+  answer: FollowUpAnswer;
+}
 
 export interface SymptomSettings {
   emergencyNumber: string;
@@ -28,23 +35,36 @@ export class SymptomCheckService {
     return this.localise(result);
   }
 
-  /** Applies the answers to follow-up questions: a "yes" raises the level to what the question says. */
-  applyFollowUps(result: TriageResult, answers: { question: FollowUpQuestion; yes: boolean }[]): TriageResult {
+  /**
+   * True when the message names something triage can work with: a symptom that is not denied, a temperature
+   * or a home reading. Rules only (no model): it decides whether "ok thanks" starts a symptom check.
+   */
+  describesSymptoms(text: string): boolean {
+    const { findings } = triage({ text });
+    return findings.symptoms.some((symptom) => !symptom.negated) || findings.temperatureC !== undefined || Object.values(findings.readings).some((value) => value !== undefined);
+  }
+
+  /**
+   * Applies the answers to follow-up questions: a yes (or an unsure answer) raises the level to what the
+   * question says, never lowers it. A raised result speaks only for its new level: its advice is that
+   * level's, without the lower level's tips, and its reason names the answer that raised it.
+   */
+  applyFollowUps(result: TriageResult, answers: AnsweredFollowUp[]): TriageResult {
+    let raisedBy: AnsweredFollowUp | undefined;
     let level: TriageLevel = result.level;
-    const redFlags = [...result.redFlags];
-    for (const { question, yes } of answers) {
-      if (!yes || levelRank(question.raisesTo) <= levelRank(level)) continue;
-      level = maxLevel(level, question.raisesTo);
-      redFlags.push(question.id);
+    for (const answered of answers) {
+      if (answered.answer === 'no' || levelRank(answered.question.raisesTo) <= levelRank(level)) continue;
+      level = answered.question.raisesTo;
+      raisedBy = answered;
     }
-    if (level === result.level) return result;
-    const raisedBy = answers.filter((a) => a.yes).map((a) => a.question.id).join(', ');
+    if (!raisedBy) return result;
+    const redFlags = level === 'emergency' ? [...result.redFlags, raisedBy.question.id] : result.redFlags;
     return {
       ...result,
       level,
       redFlags,
-      rule: { ...result.rule, id: `${result.rule.id}+followup`, because: `${result.rule.because} Raised by the answers to: ${raisedBy}.` },
-      advice: [dispositionAdvice(level, this.deps.settings), ...result.advice.filter((line) => !line.includes(this.deps.settings.emergencyNumber))],
+      rule: { ...result.rule, id: `${result.rule.id}+followup.${raisedBy.question.id}`, because: raisedBecause(raisedBy, level) },
+      advice: [dispositionAdvice(level, this.deps.settings), ...companionAdvice(level, this.deps.settings)],
     };
   }
 
@@ -65,12 +85,41 @@ export class SymptomCheckService {
   }
 }
 
+const NEEDS: Record<TriageLevel, string> = {
+  emergency: 'emergency care now',
+  urgent: 'to be seen today',
+  routine: 'a check in the next few days',
+  self_care: 'care at home',
+};
+
+/** Why a follow-up answer raised the level, in words that agree with the new level. */
+function raisedBecause({ question, answer }: AnsweredFollowUp, level: TriageLevel): string {
+  const asked = `"${question.question}"`;
+  return answer === 'unsure'
+    ? `You were not sure about ${asked} To be safe, that counts as a yes, and a yes is a warning sign that needs ${NEEDS[level]}.`
+    : `You answered yes to ${asked} That is a warning sign that needs ${NEEDS[level]}.`;
+}
+
+/** What goes with a level's instruction when an answer raised it (the lower level's advice no longer applies). */
+function companionAdvice(level: TriageLevel, settings: SymptomSettings): string[] {
+  switch (level) {
+    case 'emergency':
+      return ['If you are not the patient, stay with them until help arrives.'];
+    case 'urgent':
+      return [`If it gets worse before you are seen, call ${settings.emergencyNumber}.`];
+    case 'routine':
+      return [`Contact your care team sooner if it gets worse or new symptoms start. Call ${settings.emergencyNumber} in an emergency.`];
+    case 'self_care':
+      return [];
+  }
+}
+
 /** The one line that says what to do, per level. */
 export function dispositionAdvice(level: TriageLevel, settings: SymptomSettings): string {
   const team = settings.clinicPhone ? `your care team (${settings.clinicPhone})` : 'your care team';
   switch (level) {
     case 'emergency':
-      return `This could be an emergency. Call ${settings.emergencyNumber} now or go to the nearest emergency department.`;
+      return `This could be an emergency. Call ${settings.emergencyNumber} now or go to the nearest emergency department. Do not drive yourself.`;
     case 'urgent':
       return `You should be seen today. Call ${team} or go to urgent care today.`;
     case 'routine':
