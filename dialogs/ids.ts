@@ -14,4 +14,7 @@ export const DialogIds = {
   education: 'education',
   educationWaterfall: 'education.waterfall',
   educationQuestion: 'education.question',
+  crisisScreen: 'crisis.screen',
+  crisisScreenWaterfall: 'crisis.screen.waterfall',
+  crisisScreenAnswer: 'crisis.screen.answer',
 } as const;

@@ -123,7 +123,10 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
       return extracted && toFindings(extracted);
     }),
   });
-  const education = new EducationService({ library: loadLibrary(), answerer: model && ((question, passages) => model.answerFromPassages(question, passages)) });
+  const education = new EducationService({
+    library: loadLibrary(), settings: { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE },
+    answerer: model && ((question, passages) => model.answerFromPassages(question, passages)),
+  });
   const conversations = createConversations({
     db, patients, clock, logger, stateStorage, symptoms, education,
     settings,

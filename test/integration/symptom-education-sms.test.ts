@@ -25,14 +25,14 @@ async function symptomCheck(phone: string, complaint: string): Promise<string[]>
 const newPhone = () => `+1777000${String(++counter).padStart(4, '0')}`;
 
 describe('symptom checks by SMS', () => {
-  it('tells an enrolled parent to call 911 for a feverish newborn, says why, and alerts the care team', async () => {
+  it('tells an enrolled parent to call 911 for a feverish newborn, says why, and alerts the care team (the safety net answers before the check)', async () => {
     const phone = newPhone();
     const patient = await api('POST', '/api/v1/patients', { name: 'Lea Park', phone, timeZone: 'America/Denver', dateOfBirth: '1991-07-07', careTeamId: teamId, consent: { sms: true } });
     const replies = await symptomCheck(phone, 'my 5 week old baby is hot, temp is 38.6 and he is not feeding well');
     expect(replies[0]).toMatch(/Call 911 now/);
-    expect(replies.some((r) => r.startsWith('Why:'))).toBe(true);
+    expect(replies.some((r) => /Why: .*(baby|infant|3 months)/i.test(r))).toBe(true);
     const alerts = await api('GET', `/api/v1/alerts?patientId=${patient.id}`);
-    expect(alerts.items).toEqual([expect.objectContaining({ kind: 'triage', severity: 'critical' })]);
+    expect(alerts.items).toEqual([expect.objectContaining({ kind: 'emergency', severity: 'critical' })]);
   });
 
   it('gives self-care advice, and what would change it, for a mild cold, without alerting anyone', async () => {
@@ -58,8 +58,9 @@ describe('education by SMS', () => {
     expect(await say(phone, '3')).toEqual([expect.stringMatching(/What would you like to know/)]);
     const replies = await say(phone, 'my incision is red and leaking, what should I do');
     const text = replies.join('\n');
-    expect(text).toMatch(/Source: .*[Ww]ound/);
-    expect(text).toMatch(/call/i);
+    expect(text).toMatch(/Source: CareLoop library, "[^"]*[Ww]ound[^"]*" \((reviewed|updated) \d{4}-\d{2}-\d{2}\)\./);
+    expect(text).not.toMatch(/\bv\d+\.\d+\b/);
+    expect(text).toMatch(/When to call your care team\n+\S/);
   });
 
   it("says it does not know when the library has no answer", async () => {
@@ -70,6 +71,6 @@ describe('education by SMS', () => {
 
   it('takes a question asked straight away, without the menu', async () => {
     const replies = await say(newPhone(), 'what should I do if I miss a dose of my medicine?');
-    expect(replies.join('\n')).toMatch(/Source: .*(miss|dose)/i);
+    expect(replies.join('\n')).toMatch(/Source: CareLoop library, "What to do if you miss a dose"/);
   });
 });

@@ -38,7 +38,7 @@ describe('symptom checks with an optional model extracting findings', () => {
     const rules = await rulesOnly.assess({ text: messy });
     const assisted = await withModel.assess({ text: messy });
     expect(assisted.level).toBe('emergency');
-    expect(assisted.rule.id).toBe('red_flag.low_oxygen');
+    expect(assisted.rule.id).toBe('breathing.low_oxygen');
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]!.body?.response_format?.json_schema?.name).toBe('symptom_findings');
     expect(rules.level).not.toBe('emergency'); // the word rules alone miss it: the model's help is what raised it

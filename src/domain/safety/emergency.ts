@@ -13,6 +13,8 @@ export interface EmergencyMatch {
   kind: string;
   /** The message words that matched (a handful at most), for the audit trail; never the whole message. */
   phrase: string;
+  /** Why, in one plain sentence from the protocol that decided ("A baby under 3 months with a temperature..."). */
+  because?: string;
 }
 
 const SUICIDE_RULE = /^mental_health\.(suicid|crisis|active)/;
@@ -36,7 +38,7 @@ export function detectEmergencies(text: string): EmergencyMatch[] {
       continue;
     }
     const evidence = result.findings.symptoms.find((symptom) => !symptom.negated)?.evidence ?? '';
-    matches.push({ kind: kindOf(ruleId), phrase: evidence });
+    matches.push({ kind: kindOf(ruleId), phrase: evidence, because: result.rule.because });
   }
   return matches;
 }

@@ -248,7 +248,7 @@ function joinSplitWords(words: readonly string[], lexicon: Lexicon): CanonicalTo
     const joined = spellWord(`${word}${next}`, lexicon);
     // Only a join that spells a word about as long ("brea thing"), never one that swallows a word ("throwing up").
     const wanted = (lexicon.splittable.has(joined) || lexicon.fuzzyTargets.includes(joined)) && joined.length >= word.length + next.length - 1;
-    if (next && word !== CLAUSE_BREAK && next !== CLAUSE_BREAK && wanted && (!isKnown(word, lexicon) || !isKnown(next, lexicon))) {
+    if (next && word.length >= 2 && next.length >= 2 && word !== CLAUSE_BREAK && next !== CLAUSE_BREAK && wanted && (!isKnown(word, lexicon) || !isKnown(next, lexicon))) {
       segments.push({ word: `${word}${next}`, from: index, to: index + 2 });
       index += 2;
       continue;
