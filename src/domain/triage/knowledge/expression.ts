@@ -14,7 +14,16 @@
  */
 import type { Facts } from '../facts.js';
 
-export type Condition = (f: Facts) => boolean;
+/**
+ * A compiled condition. `needs`, when known, lists symptom codes of which at least one must be present for the
+ * condition to hold: the engine skips a rule at once when none is (most rules start from a complaint).
+ */
+export type Condition = ((f: Facts) => boolean) & { needs?: ReadonlySet<string> };
+
+function needing<T extends Condition>(condition: T, needs: Iterable<string> | undefined): T {
+  if (needs) condition.needs = new Set(needs);
+  return condition;
+}
 
 /** What the compiler needs to know about names; the loader supplies it from the lexicon and the term files. */
 export interface Vocabulary {
@@ -127,7 +136,7 @@ export function compileCondition(source: string, vocabulary: Vocabulary): Condit
       const [code = '', words = ''] = args();
       checkCodes([code]);
       const pattern = new RegExp(words);
-      return token === 'site' ? (f) => pattern.test(f.get(code)?.site ?? '') : (f) => pattern.test(f.get(code)?.evidence ?? '');
+      return needing(token === 'site' ? (f) => pattern.test(f.get(code)?.site ?? '') : (f) => pattern.test(f.get(code)?.evidence ?? ''), [code]);
     }
     const measure = MEASURES[token];
     if (measure) {
@@ -137,20 +146,21 @@ export function compileCondition(source: string, vocabulary: Vocabulary): Condit
       const compare = COMPARE[op];
       const value = Number(take());
       if (!compare || !Number.isFinite(value)) throw new Error(`"${token}" needs a comparison such as ${token} >= 3`);
-      return (f) => {
+      const measured: Condition = (f) => {
         const actual = measure(f, measureArgs);
         return actual !== undefined && actual >= 0 && compare(actual, value);
       };
+      return needing(measured, measureArgs.length > 0 ? measureArgs : undefined);
     }
     const check = FUNCTIONS[token];
     if (check) {
       const names = args();
       if (token !== 'flag') checkCodes(names);
-      return (f) => check(f, names);
+      return needing((f) => check(f, names), ['severe', 'mild', 'sudden'].includes(token) ? names : undefined);
     }
     const property = PROPERTIES[token];
     if (property) return property;
-    if (vocabulary.isSymptom(token)) return (f) => f.has(token);
+    if (vocabulary.isSymptom(token)) return needing((f) => f.has(token), [token]);
     const term = vocabulary.term(token);
     if (term) return term;
     throw new Error(`unknown word "${token}" in "${source}"`);
@@ -175,7 +185,10 @@ export function compileCondition(source: string, vocabulary: Vocabulary): Condit
       take();
       parts.push(unary());
     }
-    return parts.length === 1 ? (parts[0] as Condition) : (f) => parts.every((part) => part(f));
+    if (parts.length === 1) return parts[0] as Condition;
+    // Any one part's needs are needs of the whole; the narrowest skips the most.
+    const narrowest = parts.map((part) => part.needs).filter((needs) => needs !== undefined).sort((a, b) => a.size - b.size)[0];
+    return needing((f) => parts.every((part) => part(f)), narrowest);
   };
 
   const or = (): Condition => {
@@ -184,7 +197,9 @@ export function compileCondition(source: string, vocabulary: Vocabulary): Condit
       take();
       parts.push(and());
     }
-    return parts.length === 1 ? (parts[0] as Condition) : (f) => parts.some((part) => part(f));
+    if (parts.length === 1) return parts[0] as Condition;
+    const all = parts.every((part) => part.needs !== undefined) ? parts.flatMap((part) => [...(part.needs ?? [])]) : undefined;
+    return needing((f) => parts.some((part) => part(f)), all);
   };
 
   const condition = or();

@@ -116,8 +116,20 @@ function vocabularyFor(protocols: Protocol[]): Vocabulary {
         throw new Error(`protocol ${source.file}: term "${name}": ${(cause as Error).message}`, { cause });
       }
       compiling.delete(name);
-      compiled.set(name, condition);
-      return condition;
+      // A term is asked by many rules of one message ("acute_danger" guards every home-care rule): worked out once
+      // per message, then remembered for that message's facts.
+      const memo = new WeakMap<Facts, boolean>();
+      const remembered: Condition = (f) => {
+        let value = memo.get(f);
+        if (value === undefined) {
+          value = condition(f);
+          memo.set(f, value);
+        }
+        return value;
+      };
+      if (condition.needs) remembered.needs = condition.needs;
+      compiled.set(name, remembered);
+      return remembered;
     },
   };
   for (const name of sources.keys()) vocabulary.term(name);
@@ -161,5 +173,9 @@ export function triageKnowledge(): Knowledge {
 
 /** Every rule whose condition holds, in protocol order. */
 export function matchingRules(f: Facts): CompiledRule[] {
-  return triageKnowledge().rules.filter((rule) => rule.when(f));
+  return triageKnowledge().rules.filter((rule) => {
+    const needs = rule.when.needs;
+    if (needs && ![...needs].some((code) => f.has(code))) return false;
+    return rule.when(f);
+  });
 }
