@@ -179,6 +179,133 @@ describe('detectCrisis', () => {
   });
 });
 
+/**
+ * Concepts from the published lists, each phrased several ways in our own words (typos, no punctuation, lower
+ * case on purpose): C-SSRS preparatory acts and behaviour, lethal-amount questions, self-harm told by act and
+ * result, ASQ passive wishes said indirectly, and what must stay out.
+ */
+const PREPARATION: Record<string, string[]> = {
+  // C-SSRS: acquiring or collecting means, one's own or someone else's.
+  acquiring_means: [
+    'bought 4 boxes of paracetamol from different shops today', 'ive been collecting my mums tablets in a drawer for weeks',
+    'counted out all my pills on the bed', 'lining up my nans sleeping tablets', 'i have my tablets all lined up on the table',
+    'ive been stockpilling my dads heart pills', 'got my dads gun out of the safe and loaded it', 'bought rope today',
+    'got rope from the shed its in my room', 'the razor blade is ready in the bathroom', 'got a blade ready',
+    "ive got 6 boxes of co-codamol hidden in my wardrobe", 'been taking my mums pills a few at a time and saving them',
+    'all my pills are on the table in front of me', 'bought 5 boxs of paracetamol',
+  ],
+  // C-SSRS behaviour: at or going to a lethal place.
+  lethal_place: [
+    'im on the wrong side of the railing', 'standing on the bridge now looking down at the water', 'im up on the roof of my building and its so high',
+    'im on the top floor of the car park right at the edge', 'sat by the railway line waiting for the next train', 'im on the train tracks',
+    'sitting in my car in the garage with the engine running and the door shut', 'im at the cliff edge', 'on a ledge outside my window',
+    'climbed over the barrier on the bridge', 'sittin in the car in the garage with the engine on', 'the car is running in the garage and ive shut the door',
+  ],
+  // C-SSRS preparatory acts: affairs in order, goodbyes, a date, no future appointments.
+  arranging_affairs: [
+    'ive given my dog to my sister and paid off all my debts', 'gave away all my stuff this week', 'wrote notes for my kids and my wife',
+    'i wrote my will last night and said goodbye to my mum', 'i wont be here for the appointment on thursday', 'ive set a date',
+    'im giving my cats away to people who can look after them better', 'found a new home for my cat and my dog', 'ive sorted my will and my life insurance',
+    'left letters for my children', 'i wont need the appointment next week', 'givin away my stuff',
+  ],
+  // C-SSRS method with time, and resolve said without the method.
+  method_time_resolve: [
+    'im going to take all my tablets once the kids are in bed', 'gonna hang myself when i get home', 'after my appointment im going to jump off the multi storey',
+    'tomorrow ill hang myself', 'ive made up my mind', "Don't try to stop me.", 'please dont try and stop me', 'i mean it this time', 'im done for good',
+    "I'm not going to be around much longer.", 'i wont be around for much longer', 'tonight is the night, the pills are ready', 'i have decided. tonight',
+  ],
+};
+
+/** Lethal-amount questions in every form. */
+const LETHAL_AMOUNT = [
+  'would 30 of my sertraline do it', 'would 15 of my nans heart tablets do it', 'how many of my propranolol would stop my breathing',
+  'how many of my amitriptyline would kill me', 'how many of my co codamol would be enough', 'if i swallowed the rest of my lithium would that kill me',
+  'if i took the rest of my insulin would it kill me', 'what amount is fatal', 'how many of my blood pressure pills would stop my heart',
+  'would the whole box of my diazepam be enough', 'how many of these would i need to take to stop my heart', 'wld 20 of my sertraline do it',
+  'how many of my propranolol wud stop my breathing', 'if i take the rest of my tramadol will i die', 'would a whole packet of my dads warfarin do it',
+];
+
+/** Self-harm in progress, told by act and result, without the word "harm". */
+const HARM_BY_ACT = [
+  'burned my arm with a lighter just now', 'im burning my leg with a cigarette right now', 'pressed the iron on my arm till it bubbled',
+  'cut my leg till it bled', 'cut my arm just now', 'im cutting my arm right now', 'held the lighter to my skin till it blistered',
+  'put a cigarette out on my hand again', 'just sliced my thigh with a razor', 'cuttin my arm rn', 'burnt my arm wiv a lighter', 'held a lighter to my arm',
+];
+
+/** ASQ passive wishes said indirectly: the screener, never the crisis reply. */
+const INDIRECT_PASSIVE = [
+  'i hope i dont wake up in the morning', 'i go to sleep hoping i wont wake up', 'i wish the cancer would take me sooner',
+  'wish this illness would hurry up and take me', 'i wish the cancer wud take me sooner', 'i keep hoping the cancer gets me soon',
+  'i wouldnt mind if i died', 'wouldnt mind if i didnt wake up', 'if a bus hit me i wouldnt care', "if a bus hit me i wouldn't care",
+  'if a car hit me tomorrow i wouldnt even care', 'honestly if a truck hit me i wouldnt mind', 'i wish i hadnt survived', 'wish i hadnt survived the crash',
+  'i wish the paramedics hadnt saved me', 'wish i had died in that crash', 'i wish theyd let me die', 'i wish the heart attack had finished me off',
+  'im just a burden', 'i feel like a burden', 'i feel like such a burden to everyone', 'everyone would be better off', 'everybody would be better off',
+  'my kids would be better off without me around', 'id be doing everyone a favour if i was gone',
+];
+
+/** Third-person reports stay active: the crisis line helps the person who is worried. */
+const THIRD_PERSON = [
+  'my dad said hes going to drive to the bridge and end it', 'my sister says shes got pills saved up and shes done', 'my son is on the roof and says he will jump',
+  'my mum has been giving her things away and said goodbye to me', 'my brother has a rope in his car and said he wont be here tomorrow',
+  'my friend texted that shes going to swallow all her pills tonight', 'my husband told me hes going to the cliffs to end it',
+  'my daughter is on the wrong side of the bridge railing',
+];
+
+/** Figures of speech, and everyday messages that share words with the concepts above. */
+const NEAR_MISSES = [
+  'overdosed on turkey and pudding haha', 'i overdosed on mince pies lol', 'im dying to get out of this hospital', 'this cough is killing me', 'i could murder a coffee',
+  'could murder a pint', 'my back is killing me today', 'ive made up my mind about the knee operation, im going ahead',
+  'i wont be here for the appointment on thursday, im on holiday can we move it', 'i wont be here for my appointment, can i rebook', 'i wont be here for my appointment, im in spain',
+  'bought 2 boxes of tissues', 'bought 2 boxes of paracetamol for the cold', 'i wrote my will last year with a solicitor', 'i wrote my will with a solicitor',
+  'we are on the bridge heading to the hospital', 'stuck in traffic on the bridge', 'walking the dog by the railway line', 'parked on the top floor of the car park',
+  'i am at the top of the tower, amazing view', 'stood on the cliff top and took photos', 'i burned my hand on the iron', 'i cut my finger chopping onions it bled a lot',
+  'pressed on the cut till it stopped bleeding', 'held a cloth on it until it stopped bleeding', 'im not going to be around much this week, im at my daughters',
+  'he wont be around much longer, hes in hospice', 'i mean it this time, im going to stop smoking', 'dont try to stop me from going to the gym',
+  'i gave my old clothes to charity', 'gave my dog to my neighbour while im in hospital', 'said goodbye to my sister at the airport', 'we set a date for the wedding',
+  'i hope i dont wake up during the operation', 'if i take two tablets would that be enough', 'how many of my paracetamol can i take in a day',
+  'is 2 of my tramadol enough for the pain', 'how much of my inhaler would be enough for an attack', 'i counted out my pills for the week',
+  'my pills are lined up in the dosette box', 'collecting my tablets tomorrow', 'i have been keeping my tablets in the fridge', 'got the razor ready for a shave',
+  'bought some rope for the washing line', 'my son has the gun for hunting season', 'the garage said the car engine is running rough',
+  'im a burden on the nurses i think, sorry to bother you', 'i feel like a burden asking so many questions', 'everyone would be better off if they got vaccinated',
+  'i hope the surgery will take the lump out', 'i wish this illness would go away', 'i wish i hadnt eaten so much', 'i cut my hair just now', 'going to jump in the pool',
+];
+
+describe('detectCrisis: preparation, lethal amounts, acts and indirect wishes', () => {
+  it('has at least 6 phrasings of each concept', () => {
+    for (const texts of [...Object.values(PREPARATION), LETHAL_AMOUNT, HARM_BY_ACT, INDIRECT_PASSIVE, THIRD_PERSON, NEAR_MISSES]) expect(texts.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(Object.entries(PREPARATION).flatMap(([concept, texts]) => texts.map((text) => [text, concept] as const)))('%j is active (%s)', (text) => {
+    expect(detectCrisis(text)).toMatchObject({ level: 'active' });
+  });
+
+  it.each(LETHAL_AMOUNT)('%j is an active lethal-amount question', (text) => {
+    expect(detectCrisis(text)).toMatchObject({ level: 'active', kind: 'lethal_amount' });
+  });
+
+  it.each(HARM_BY_ACT)('%j is self-harm in progress', (text) => {
+    expect(detectCrisis(text)).toMatchObject({ level: 'active', kind: 'self_harm_in_progress' });
+  });
+
+  it.each(INDIRECT_PASSIVE)('%j is a passive wish (the screener)', (text) => {
+    expect(detectCrisis(text)).toMatchObject({ level: 'passive', kind: 'passive_wish' });
+  });
+
+  it.each(THIRD_PERSON)('%j, reported about someone else, is active', (text) => {
+    expect(detectCrisis(text)).toMatchObject({ level: 'active' });
+  });
+
+  it.each(NEAR_MISSES)('%j is not a crisis', (text) => {
+    expect(detectCrisis(text)).toBeUndefined();
+  });
+
+  it('keeps a passive wish passive until intent, plan, means or a time is added', () => {
+    expect(detectCrisis('i wish the cancer would take me sooner')).toMatchObject({ level: 'passive' });
+    expect(detectCrisis('i wish the cancer would take me sooner. ive been saving up my tablets')).toMatchObject({ level: 'active', kind: 'means' });
+    expect(detectCrisis('everyone would be better off. ive given my cat away')).toMatchObject({ level: 'active', kind: 'plan' });
+  });
+});
+
 describe('content/clinical/crisis.yaml', () => {
   const file = parse(fs.readFileSync(CRISIS_FILE, 'utf8'));
 

@@ -167,3 +167,28 @@ describe('article subject fields', () => {
     expect(woundCare?.subjects).toEqual(expect.arrayContaining(['wound', 'stitches', 'emergency']));
   });
 });
+
+describe('dose questions another article answers', () => {
+  it('shows the missed-dose rule before the general safety advice, and cites both', async () => {
+    const replies = await education.ask('i skipped my evening tablet, can i take two in the morning');
+    expect(replies[0]).toMatch(/Never take two doses at once/);
+    expect(replies).toContain('For how much or how often to take a medicine, ask your pharmacist or care team. They know your medicines.');
+    expect(replies.at(-1)).toMatch(/"What to do if you miss a dose"/);
+    expect(replies.at(-1)).toMatch(/"Questions about how much medicine to take"/);
+    expect(replies.join(' ')).not.toMatch(/\b\d[\d,]*\s*mg\b/i);
+  });
+});
+
+describe('lay words for an article subject', () => {
+  it.each([
+    ['the poo', 'my poos are hard since the op', 'bowel'],
+    ['paper stitches', 'the paper stitches are peeling', 'stitches'],
+    ['an op scar', 'my op scar itches', 'wound'],
+    ['a dosette box', 'how do i fill my dosette box', 'pill-organizer'],
+    ['a spacer by brand', 'how do i clean my aerochamber', 'inhaler'],
+    ['not dropping off', 'i cant drop off at night', 'sleep'],
+    ['a tattoo', 'my new tattoo is sore', 'body-art'],
+  ])('reads %s', (_name, text, subject) => {
+    expect(library.lexicon.read(text).subjects.map((mention) => mention.id)).toContain(subject);
+  });
+});

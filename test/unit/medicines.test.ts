@@ -216,3 +216,141 @@ describe('no reviewed rule', () => {
     expect(answerMedicineQuestion('is it ok to have a beer tonight')).toBeUndefined();
   });
 });
+
+describe('planning a pregnancy counts for medicines to stop or switch before conception', () => {
+  it.each([
+    ['trying for a baby - is my minocyline ok to carry on with', /prescriber today/],
+    ['me and my partner are ttc, anything i need to know about roaccutane?', /stop and contact your prescriber today/],
+    ['we want to start a family. i take depakote for bipolar, what do i do', /do not stop it on your own/],
+    ['trying for baby no 2, on methotrexate once a week for my RA, can i keep taking it', /prescriber today/],
+    ['planning pregnancy next year, is it safe to stay on warfarin', /do not stop it on your own/],
+    ['we want another baby and im on ramipril for blood pressure', /prescriber today/],
+    ['hoping to conceive soon, I take cellcept after my transplant', /do not stop it on your own/],
+    ['just got a positive test!! on leflunomide for arthritis', /prescriber today/],
+    ['found out im pregant this morning, still on topamax for migraines', /do not stop it on your own/],
+    ['wanting a baby, on sodium valproate for epilepsy - can I keep taking it', /do not stop it on your own/],
+    ['bfp today, i use lisinopril', /prescriber today/],
+  ])('%s', (message, line) => {
+    const answer = answerMedicineQuestion(message);
+    expect(answer?.kind).toBe('avoid');
+    expect(text(answer)).toMatch(line);
+  });
+
+  it('does not read planning where it is denied or where a test is about something else', () => {
+    expect(answerMedicineQuestion('we are not trying for a baby, is doxycycline ok')?.kind).toBe('ask_pharmacist');
+    expect(answerMedicineQuestion('positive covid test, can i take paracetamol')?.kind).toBe('ask_pharmacist');
+  });
+});
+
+describe('nicknames and short forms', () => {
+  it.each([
+    'had a couple of pints last night and im on metro',
+    'on metro gel for BV, had a drink tonight is that bad',
+    'can i have a glass of wine with my metro tablets',
+    'metro and a few beers at the weekend?',
+    'i drank wine yesterday, still taking metros',
+  ])('warns about alcohol with metronidazole: %s', (message) => {
+    const answer = answerMedicineQuestion(message);
+    expect(answer?.kind).toBe('warn');
+    expect(text(answer)).toMatch(/Do not drink alcohol while you take metronidazole/);
+  });
+
+  it('keeps the train apart from the tablet', () => {
+    expect(ids('took the metro to the pharmacy')).toEqual([]);
+    expect(ids('is the metro station near you')).toEqual([]);
+  });
+
+  it.each([
+    'can i take aleve, im on eliquis',
+    'naproxin with my apixaban ok?',
+    'voltarol gel and xarelto',
+    'is celebrex safe with pradaxa',
+    'mobic for my knee, on warfrin',
+    'ibruprofen and lixiana together?',
+  ])('warns about an NSAID with a blood thinner: %s', (message) => {
+    const answer = answerMedicineQuestion(message);
+    expect(answer?.kind).toBe('warn');
+    expect(text(answer)).toMatch(/bleeding/);
+  });
+});
+
+describe('toxicity pictures with vital signs and course', () => {
+  const noNumber = (answer: MedicineAnswer | undefined): void => {
+    for (const line of answer?.lines ?? []) {
+      expect(line, line).not.toMatch(/[0-9]/);
+      expect(containsDose(line), line).toBe(false);
+    }
+  };
+
+  it.each([
+    'on digoxin, been vomiting, everything looks yellow and my pulse is 42',
+    'mum takes lanoxin, being sick and seeing green, heart rate 40s',
+    'digoxin - pulse is down to 38',
+    'dad on digoxin feels sick and his pulse is only 55',
+    'digoxin, 44 bpm and dizzy',
+  ])('digoxin toxicity is an emergency: %s', (message) => {
+    const answer = answerMedicineQuestion(message);
+    expect(answer?.kind).toBe('emergency');
+    expect(text(answer)).toMatch(/digoxin toxicity/);
+    noNumber(answer);
+  });
+
+  it('does not call a normal pulse on digoxin toxicity', () => {
+    expect(detectToxicity('on digoxin, pulse 72 and feel fine')).toEqual([]);
+  });
+
+  it.each([
+    'been taking 12 a day of paracetamol for 4 days for toothache',
+    'had about 10 tylenol a day since monday, feel ok',
+    'co-codamol 12 tablets per day for a week and now pain under my right ribs',
+    'ive been doubling up on paracetamol for days, pain under the right ribs and being sick',
+    'panadol - more than the daily max for 3 days, right side under my ribs hurts',
+  ])('staggered paracetamol overdose is an emergency: %s', (message) => {
+    const answer = answerMedicineQuestion(message);
+    expect(answer?.kind).toBe('emergency');
+    expect(text(answer)).toMatch(/paracetamol overdose.*even if you feel well/);
+    noNumber(answer);
+  });
+
+  it('does not read a normal daily amount, or millilitres, as an overdose', () => {
+    expect(detectToxicity('paracetamol 2 tablets 4 times a day, is that ok')).toEqual([]);
+    expect(detectToxicity('i take 8 paracetamol a day for my back')).toEqual([]);
+    expect(detectToxicity('calpol 10 ml a day for my son')).toEqual([]);
+  });
+
+  it.each([
+    "on gliclazide, sugar 2.5 and it won't come up after juice, sweating and confused",
+    'insulin - bm 2.1 even after treating it twice, really sweaty',
+    'glimepiride, sugars still low after jelly babies and shes not making sense',
+    'my glipizide hypo wont budge, clammy and shaky',
+    'taking lantus, glucose is 45 and still dropping',
+  ])('low sugar that does not come up is an emergency: %s', (message) => {
+    const answer = answerMedicineQuestion(message);
+    expect(answer?.kind).toBe('emergency');
+    expect(text(answer)).toMatch(/low blood sugar/);
+    noNumber(answer);
+  });
+
+  it('does not call a normal or high sugar a hypo', () => {
+    expect(detectToxicity('gliclazide, sugar 6.5 this morning')).toEqual([]);
+    expect(detectToxicity("on insulin my sugar is 15 and won't come down")).toEqual([]);
+  });
+
+  it.each([
+    "on atorvastatin, severe muscle pain, can't get up off the chair and my pee is cola coloured",
+    'simvastatin - legs so weak i cant stand up and urine is really dark',
+    'crestor, muscles are killing me and my wee looks like coke',
+    'been on lipitor, aching all over and brown pee',
+    'statin, thighs hurt, cant get out of bed, urine dark like tea',
+  ])('statin muscle damage with dark urine is an emergency: %s', (message) => {
+    const answer = answerMedicineQuestion(message);
+    expect(answer?.kind).toBe('emergency');
+    expect(text(answer)).toMatch(/rhabdomyolysis/);
+  });
+
+  it('keeps the reported number out of the finding', () => {
+    const [finding] = detectToxicity('pulse is 42', { medicines: ['digoxin'] });
+    expect(finding?.level).toBe('emergency');
+    expect(finding?.because).not.toMatch(/[0-9]/);
+  });
+});

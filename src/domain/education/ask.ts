@@ -80,7 +80,11 @@ export class EducationService {
     const main = answer.passages.find((p) => p.role === (answer.dosingQuestion ? 'dose_safety' : 'answer')) ?? answer.passages[0];
     if (!main) return [NO_MATCH_MESSAGE]; // cannot happen: an answer always has a passage
     const problem = problemReplies(answer, main);
-    if (answer.dosingQuestion) return [chatText(main.text), ASK_PHARMACIST, ...problem.lines, this.source(answer, [main, ...problem.shown])];
+    if (answer.dosingQuestion) {
+      const specific = specificDoseAnswer(answer, main);
+      const shown = specific ? [specific, main] : [main];
+      return [...shown.map((passage) => chatText(passage.text)), ASK_PHARMACIST, ...problem.lines, this.source(answer, [...shown, ...problem.shown])];
+    }
 
     if (this.deps.answerer) {
       const given = answer.passages.map((p, i) => ({ id: `p${i + 1}`, title: `${p.title}: ${p.heading}`, text: p.text, passage: p }));
@@ -116,6 +120,18 @@ export class EducationService {
 
 function medicineReplies(medicine: MedicineAnswer): string[] {
   return [...medicine.lines, /^source:/i.test(medicine.source) ? medicine.source : `Source: ${medicine.source}.`];
+}
+
+/** An amount in a passage ("3,000 mg", "2 tablets"): a dose question is never answered with one. */
+const AMOUNT = /\b\d[\d,.]*\s*(mg|mcg|ml|g|grams?|units?|tablets?|pills?|capsules?|doses?)\b/i;
+
+/**
+ * The answering article's own passage for a dose question, when another article than the general safety one
+ * answers it without an amount: "I forgot my tablet, should I take two tonight" is the missed-dose rule.
+ */
+function specificDoseAnswer(answer: Extract<EducationAnswer, { status: 'answered' }>, safety: AnswerPassage): AnswerPassage | undefined {
+  const specific = answer.passages.find((passage) => passage.role === 'answer');
+  return specific && specific.articleId !== safety.articleId && !AMOUNT.test(specific.text) ? specific : undefined;
 }
 
 /** An SMS-sized tip from an article (its first section), for the education drip; undefined if unknown. */

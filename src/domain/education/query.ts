@@ -30,6 +30,7 @@ const SYNONYMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(bandage|gauze|dressing)s?\b/, 'dressing wound'],
   [/\b(pee|urine|peeing)\b/, 'pee'],
   [/\b(puffer|albuterol)\b/, 'inhaler'],
+  [/\b(wet|soak(ed|ing)?|showers?|bath|baths|bathe|bathing)\b/, 'shower showering bathing'],
   [/\b(depressed|hopeless|suicidal|kill myself|anxious|panic)\b/, 'mental health depression anxiety 988'],
   [/\b(er|a&e|emergency room)\b/, 'emergency 911'],
   [/\b(doc|doctor|nurse|provider)\b/, 'care team'],

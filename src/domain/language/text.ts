@@ -183,7 +183,7 @@ const NORMAL_AFTER = /^ (is |are |was |were |looks? |looking |seems? |feels? |st
  * A question about a symptom in general is not a report of it: "what are the signs of a stroke", "when should I
  * call 911 after surgery if", "how do I know if it's infected". Said of the rest of its clause only.
  */
-const ASKING_ABOUT = /\b((warning )?(signs?|symptoms?) (of|to watch|to look|that mean)|how (do|can|would|will) (i|you|we) (know|tell|recogni[sz]e|spot)|what (should|do|would) (i|we) (do|watch for|look for) (if|when)|when (should|do|would|to) (i|we|you)? ?(call|go|get|seek|worry|ring)\b.*\b(if|after|for))\b/;
+const ASKING_ABOUT = /\b((warning )?(signs?|symptoms?) (of|to watch|to look|that mean)|what (kind|sort|type|kinds|sorts|types) of|for (future )?reference|just so i know|how (do|can|would|will) (i|you|we) (know|tell|recogni[sz]e|spot)|what (should|do|would) (i|we) (do|watch for|look for) (if|when)|when (should|do|would|to) (i|we|you)? ?(call|go|get|seek|worry|ring)\b.*\b(if|after|for))\b/;
 
 /** True when the clause asks about symptoms in general rather than reporting one. */
 export function asksAbout(clause: Clause): boolean {
@@ -201,7 +201,7 @@ const NORMAL_SUBJECTS = new Set(['temp', 'temperature', 'breathing', 'pulse', 'b
  * says", "watch for"), a worry about the future ("worried about having a stroke"). Hedges about now ("not sure if
  * it's a heart attack", "could this be") are not here: they still count.
  */
-const NOT_NOW_BEFORE = /\b((what )?if (i|you|he|she|they|we|my|his|her|the|it|someone|ever)? ?(ever )?(get|gets|got|have|has|start|starts|develop|develops|notice|see|feel|experience|become)|in case|(can|could|does|do|will|would|might|may) (this|it|the|my|these|that|those|taking|a|an|\w+ing)? ?(\w+ )?(\w+ )?(cause|causes|give|lead to|trigger|bring on)|(read|heard|learned) (that|about)|(leaflet|papers?|instructions|handout|website|sheet|booklet|doctor|nurse|surgeon|pharmacist) (says?|said|told (me|us) to)|(watch|look|looking) out for|watch for|risk of|(prevent|avoid)( a| getting)?|chance of|how (do|should|can|would) (i|you|we) (use|give|take|know|tell|recogni[sz]e|spot|treat|prevent)|tell me about|what (is|are) (a |an |the )?)\b/;
+const NOT_NOW_BEFORE = /\b((what )?if (\w+ ){0,2}(ever )?(get|gets|got|have|has|start|starts|develop|develops|notice|see|feel|experience|become)|in case|(can|could|does|do|will|would|might|may) (this|it|the|my|these|that|those|taking|a|an|\w+ing)? ?(\w+ )?(\w+ )?(cause|causes|give|lead to|trigger|bring on)|(read|heard|learned) (that|about)|(leaflet|papers?|instructions|handout|website|sheet|booklet|doctor|nurse|surgeon|pharmacist) (says?|said|told (me|us) to)|(watch|look|looking) out for|watch for|risk of|(prevent|avoid)( a| getting)?|chance of|how (do|should|can|would) (i|you|we) (use|give|take|know|tell|recogni[sz]e|spot|treat|prevent)|tell me about|what (is|are) (a |an |the )?)\b/;
 /** A worry about something that has not happened: "worried about having a stroke" (not "worried about this pain"). */
 const WORRY_BEFORE = /(worried|worry|afraid|scared|frightened|terrified|nervous) (about|of)( having| getting| a| an| another)? $/;
 /** "is chest pain a side effect of this?", "is X normal after surgery?": a question with no report in it. */

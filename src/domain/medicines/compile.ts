@@ -26,6 +26,23 @@ export interface CompiledToxicity {
   /** "yellow & vision": every part somewhere in one clause. */
   combos: { sign: string; parts: string[][] }[];
   notFollowedBy: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Signs read from a reported number ("pulse is 42"), cues spelled as the reader spells them. */
+  readings: CompiledReading[];
+}
+
+export interface CompiledReading {
+  sign: string;
+  after: string[][];
+  before: string[][];
+  through: ReadonlySet<string>;
+  within: readonly (readonly [number, number])[];
+}
+
+/** A word that names a medicine or substance only in some company ("drink", "metro"). */
+export interface AmbiguousName {
+  entityId: string;
+  notFollowedBy: ReadonlySet<string>;
+  notPrecededBy: ReadonlySet<string>;
 }
 
 /** The medicine table, compiled for matching. Build it with loadMedicineCatalog(). */
@@ -34,7 +51,7 @@ export interface MedicineCatalog {
   reader: TextReader;
   entities: ReadonlyMap<string, Entity>;
   names: PhraseIndex<NameHit>;
-  ambiguous: ReadonlyMap<string, { entityId: string; notFollowedBy: ReadonlySet<string> }>;
+  ambiguous: ReadonlyMap<string, AmbiguousName>;
   states: PhraseIndex<PregnancyState>;
   unlisted: { minLength: number; suffixes: readonly string[] };
   toxicity: CompiledToxicity[];
@@ -60,13 +77,14 @@ export function compileCatalog(table: MedicineTable): { catalog: MedicineCatalog
     owners.set(key, owner ?? entityId);
   };
   for (const entry of table.classes) for (const alias of entry.aliases) addName(alias, entry.id, false);
-  const ambiguous = new Map<string, { entityId: string; notFollowedBy: ReadonlySet<string> }>();
+  const ambiguous = new Map<string, AmbiguousName>();
   for (const entry of table.medicines) {
     addName(entry.id.replace(/-/g, ' '), entry.id, false);
     for (const alias of [...entry.aliases, ...entry.misspellings]) addName(alias, entry.id, false);
     for (const brand of entry.brands) addName(brand, entry.id, true);
     const blockers = new Set(entry.ambiguous?.notFollowedBy.flatMap((word) => reader.phrase(word)));
-    for (const word of entry.ambiguous?.words ?? []) ambiguous.set(reader.phrase(word).join(' '), { entityId: entry.id, notFollowedBy: blockers });
+    const notPrecededBy = new Set(entry.ambiguous?.notPrecededBy.flatMap((word) => reader.phrase(word)));
+    for (const word of entry.ambiguous?.words ?? []) ambiguous.set(reader.phrase(word).join(' '), { entityId: entry.id, notFollowedBy: blockers, notPrecededBy });
   }
   const states = createPhraseIndex<PregnancyState>();
   for (const state of PREGNANCY_STATES) for (const phrase of table.states[state]) addPhrase(states, reader.phrase(phrase), state);
@@ -113,15 +131,28 @@ function compileToxicity(entry: ToxicityEntry, reader: TextReader): CompiledToxi
   const phrases = createPhraseIndex<string>();
   const combos: { sign: string; parts: string[][] }[] = [];
   const notFollowedBy = new Map<string, ReadonlySet<string>>();
+  const readings: CompiledReading[] = [];
   for (const [sign, definition] of Object.entries(entry.signs)) {
     const words = Array.isArray(definition) ? definition : definition.words;
-    if (!Array.isArray(definition)) notFollowedBy.set(sign, new Set(definition.notFollowedBy.flatMap((word) => reader.phrase(word))));
+    if (!Array.isArray(definition) && 'notFollowedBy' in definition) {
+      notFollowedBy.set(sign, new Set(definition.notFollowedBy.flatMap((word) => reader.phrase(word))));
+    }
+    if (!Array.isArray(definition) && 'number' in definition) {
+      const { after, before, through, within } = definition.number;
+      readings.push({
+        sign,
+        after: after.map((cue) => reader.phrase(cue)),
+        before: before.map((cue) => reader.phrase(cue)),
+        through: new Set(through.flatMap((word) => reader.phrase(word))),
+        within,
+      });
+    }
     for (const phrase of words) {
       if (phrase.includes('&')) combos.push({ sign, parts: phrase.split('&').map((part) => reader.phrase(part)) });
       else addPhrase(phrases, reader.phrase(phrase), sign);
     }
   }
-  return { entry, phrases, combos, notFollowedBy };
+  return { entry, phrases, combos, notFollowedBy, readings };
 }
 
 /** Every word the table uses, so the speller keeps them as written. */
@@ -129,11 +160,17 @@ function vocabulary(table: MedicineTable): Set<string> {
   const phrases: string[] = [
     ...table.classes.flatMap((entry) => entry.aliases),
     ...table.medicines.flatMap((entry) => [entry.id, ...entry.aliases, ...entry.brands, ...entry.misspellings,
-      ...(entry.ambiguous?.words ?? []), ...(entry.ambiguous?.notFollowedBy ?? [])]),
+      ...(entry.ambiguous?.words ?? []), ...(entry.ambiguous?.notFollowedBy ?? []), ...(entry.ambiguous?.notPrecededBy ?? [])]),
     ...Object.values(table.states).flat(),
-    ...table.toxicity.flatMap((entry) => Object.values(entry.signs).flatMap((sign) => (Array.isArray(sign) ? sign : [...sign.words, ...sign.notFollowedBy]))),
+    ...table.toxicity.flatMap((entry) => Object.values(entry.signs).flatMap(signVocabulary)),
   ];
   return new Set(phrases.flatMap((phrase) => phrase.replace(/'/g, '').split(/[^a-z0-9]+/).filter(Boolean)));
+}
+
+function signVocabulary(sign: MedicineTable['toxicity'][number]['signs'][string]): string[] {
+  if (Array.isArray(sign)) return sign;
+  if ('number' in sign) return [...sign.words, ...sign.number.after, ...sign.number.before, ...sign.number.through];
+  return [...sign.words, ...sign.notFollowedBy];
 }
 
 /**

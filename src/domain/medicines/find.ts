@@ -53,7 +53,7 @@ function nameAt(words: readonly string[], index: number, catalog: MedicineCatalo
   }
   const word = words[index] ?? '';
   const ambiguous = catalog.ambiguous.get(word);
-  if (ambiguous && !followedByAny(words, index + 1, ambiguous.notFollowedBy)) {
+  if (ambiguous && !followedByAny(words, index + 1, ambiguous.notFollowedBy) && !ambiguous.notPrecededBy.has(words[index - 1] ?? '')) {
     return { mention: fromEntity(ambiguous.entityId, word, false, catalog), length: 1 };
   }
   if (looksLikeUnlistedMedicine(word, catalog)) {

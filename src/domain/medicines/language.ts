@@ -88,6 +88,8 @@ export function phrasesAt<T>(index: PhraseIndex<T>, words: readonly string[], st
 /** Said before a medicine: the patient took it but no longer does; still relevant for pregnancy and levels. */
 const STOPPED_BEFORE = /\b(stopped|stopping|quit|finished|discontinued|no longer|used to|came off|come off|ran out|run out)\b/;
 const STOPPED_AFTER = /^(was |is |got |has been |been )?(stopped|discontinued|finished)\b/;
+/** Said right after a medicine, these ask about it ("eliquis ok?", "is warfarin fine"), never deny it. */
+const ASKED_SAFE_AFTER = /^(is |are |still |be )?(ok|okay|fine|alright|safe|good)\b/;
 /** A sign asked about, not reported ("what happens if I take too much", "can lithium cause tremor"). */
 const HYPOTHETICAL = /\b(if|whether|what happens|how much|how many|can i|could i|should i|is it ok|is it safe|am i allowed|cause|causes|side effects?|signs of|symptoms of|risk of|what are|in case)\b/g;
 /** After a question word, these say it happened ("what should I do, I took too many"): reported, not asked. */
@@ -107,8 +109,11 @@ export function isNegated(words: readonly string[], start: number, end: number):
 /** How a medicine named at `[start, end)` is held: taken now, denied ("I'm not on warfarin"), or stopped. */
 export function medicineStatus(words: readonly string[], start: number, end: number): 'current' | 'negated' | 'stopped' {
   const scope = scopeBefore(words, start);
-  if (STOPPED_BEFORE.test(scope.join(' ')) || STOPPED_AFTER.test(words.slice(end, end + 3).join(' '))) return 'stopped';
-  return qualifyWords(words, start, end, { hypotheticalCounts: true }).negated ? 'negated' : 'current';
+  const after = words.slice(end, end + 3).join(' ');
+  if (STOPPED_BEFORE.test(scope.join(' ')) || STOPPED_AFTER.test(after)) return 'stopped';
+  // "with my apixaban ok?" asks whether it is safe; the shared "normal finding" reading would deny the medicine.
+  const scoped = ASKED_SAFE_AFTER.test(after) ? words.slice(0, end) : words;
+  return qualifyWords(scoped, start, end, { hypotheticalCounts: true }).negated ? 'negated' : 'current';
 }
 
 /** Whether a sign at `start` is asked about rather than reported. */

@@ -89,6 +89,7 @@ function ifTakingLine(rule: PregnancyRule, mention: MedicineMention): string {
         : `If you take it, do not stop it on your own: ${risk}. Contact your prescriber today.`;
     }
     default:
-      return 'If you have already taken it, contact your prescriber or pharmacist today.';
+      // Said plainly: a patient planning a pregnancy on an ACE inhibitor or leflunomide needs the prescriber now.
+      return 'If you take it, or have already taken some, contact your prescriber today (your pharmacist if it was not prescribed).';
   }
 }

@@ -42,8 +42,11 @@ const medicineSchema = z
     aliases: terms.default([]),
     brands: terms.default([]),
     misspellings: terms.default([]),
-    /** Words that name this only when not followed by one of `notFollowedBy` ("drink" but not "drink water"). */
-    ambiguous: z.object({ words: terms.min(1), notFollowedBy: terms.default([]) }).strict().optional(),
+    /**
+     * Words that name this only when not followed by one of `notFollowedBy` ("drink" but not "drink water") nor
+     * straight after one of `notPrecededBy` ("my metro" but not "the metro").
+     */
+    ambiguous: z.object({ words: terms.min(1), notFollowedBy: terms.default([]), notPrecededBy: terms.default([]) }).strict().optional(),
     source: id,
   })
   .strict();
@@ -78,9 +81,27 @@ const interactionSchema = z
   })
   .strict();
 
+/**
+ * A number the patient reports ("pulse is 42", "sugar 2.5", "12 a day"): it counts when it sits right after one of
+ * `after` or right before one of `before` (only `through` words between) and falls in one of the `within` ranges.
+ * Read for rules only; a reply never repeats it.
+ */
+const readingSchema = z
+  .object({
+    after: terms.default([]),
+    before: terms.default([]),
+    /** Filler words allowed between the cue and the number ("pulse is only 42", "12 tablets a day"). */
+    through: z.array(z.string().regex(/^[a-z ]+$/, 'expected lower-case words')).default([]),
+    /** Inclusive ranges; "sugar" needs two (mmol/L and mg/dL). */
+    within: z.array(z.tuple([z.number(), z.number()])).min(1),
+  })
+  .strict()
+  .refine((reading) => reading.after.length + reading.before.length > 0, 'a number sign needs at least one cue (after or before)');
+
 const signSchema = z.union([
   terms.min(1),
   z.object({ words: terms.min(1), notFollowedBy: terms.default([]) }).strict(),
+  z.object({ words: terms.default([]), number: readingSchema }).strict(),
 ]);
 
 const toxicityRuleSchema = z
@@ -134,3 +155,4 @@ export type PregnancyRule = MedicineTable['pregnancy'][number];
 export type InteractionRule = MedicineTable['interactions'][number];
 export type ToxicityEntry = MedicineTable['toxicity'][number];
 export type ToxicityRule = ToxicityEntry['rules'][number];
+export type NumberSign = z.infer<typeof readingSchema>;

@@ -2,7 +2,7 @@
  * "Too much of a medicine" pictures: a medicine the patient takes plus the signs the table lists for it
  * (lithium + tremor + confusion). The table's rules decide the level; this file only counts signs.
  */
-import type { CompiledToxicity, MedicineCatalog } from './compile.js';
+import type { CompiledReading, CompiledToxicity, MedicineCatalog } from './compile.js';
 import type { MedicineMention } from './find.js';
 import { followedByAny, isHypothetical, isNegated, phrasesAt, type Clauses } from './language.js';
 import type { ToxicityRule } from './schema.js';
@@ -75,6 +75,11 @@ function signsIn(clauses: Clauses, toxicity: CompiledToxicity): Map<string, stri
         for (const sign of values) consider(words, sign, start, start + length);
       }
     }
+    for (const reading of toxicity.readings) {
+      const at = readingIn(words, reading);
+      // The number itself is kept out of `because`: findings feed replies and logs that must never carry a figure.
+      if (at) consider(words, reading.sign, at.start, at.end, `${at.cue} reading`);
+    }
     for (const combo of toxicity.combos) {
       const starts = combo.parts.map((part) => indexOfPhrase(words, part));
       if (starts.some((start) => start < 0)) continue;
@@ -85,9 +90,47 @@ function signsIn(clauses: Clauses, toxicity: CompiledToxicity): Map<string, stri
   return found;
 }
 
-function indexOfPhrase(words: readonly string[], phrase: readonly string[]): number {
-  for (let start = 0; start + phrase.length <= words.length; start++) {
+function indexOfPhrase(words: readonly string[], phrase: readonly string[], from = 0): number {
+  for (let start = from; start + phrase.length <= words.length; start++) {
     if (phrase.every((word, offset) => words[start + offset] === word)) return start;
   }
   return -1;
+}
+
+/** "42", "2.5", "40s", "42bpm", "2,5" as a number; anything else undefined. */
+export function readNumber(word: string): number | undefined {
+  const match = /^(\d+(?:[.,]\d+)?)(?:s|bpm|mmol|mg)?$/.exec(word);
+  return match ? Number(match[1]!.replace(',', '.')) : undefined;
+}
+
+/** Where a reported number in range sits next to its cue ("pulse is 42", "12 tablets a day"), if anywhere. */
+function readingIn(words: readonly string[], reading: CompiledReading): { start: number; end: number; cue: string } | undefined {
+  const inRange = (value: number | undefined): boolean => value !== undefined && reading.within.some(([low, high]) => value >= low && value <= high);
+  const reach = 4;
+  for (const cue of reading.after) {
+    for (let start = indexOfPhrase(words, cue); start >= 0; start = indexOfPhrase(words, cue, start + 1)) {
+      // The first number after the cue is the reading ("pulse 42 and bp 120": 42), fillers allowed in between.
+      for (let index = start + cue.length; index < Math.min(words.length, start + cue.length + reach + 1); index++) {
+        const value = readNumber(words[index] ?? '');
+        if (value !== undefined) {
+          if (inRange(value)) return { start, end: index + 1, cue: cue.join(' ') };
+          break;
+        }
+        if (!reading.through.has(words[index] ?? '')) break;
+      }
+    }
+  }
+  for (const cue of reading.before) {
+    for (let start = indexOfPhrase(words, cue); start >= 0; start = indexOfPhrase(words, cue, start + 1)) {
+      for (let index = start - 1; index >= Math.max(0, start - reach - 1); index--) {
+        const value = readNumber(words[index] ?? '');
+        if (value !== undefined) {
+          if (inRange(value)) return { start: index, end: start + cue.length, cue: cue.join(' ') };
+          break;
+        }
+        if (!reading.through.has(words[index] ?? '')) break;
+      }
+    }
+  }
+  return undefined;
 }
