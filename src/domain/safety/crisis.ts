@@ -18,6 +18,7 @@ import { CLAUSE_BREAK, normalizeMessage, sourceWords, type NormalizedMessage } f
 import { clauseBounds, experiencer, isAboutPeopleInGeneral, isEducational, isHistorical, isNegated, textOf } from './crisis-context.js';
 import { CRISIS_KINDS, crisisLanguage, type CompiledConcept, type CrisisKind, type CrisisLanguage } from './crisis-lexicon.js';
 import { MASKED } from './crisis-patterns.js';
+import { WordPrefixIndex } from '../language/prefilter.js';
 
 export { CRISIS_KINDS, type CrisisKind } from './crisis-lexicon.js';
 
@@ -68,13 +69,29 @@ function wordOffsets(words: readonly string[]): Map<number, number> {
 }
 
 /** The matches that stand, and whether crisis wording was seen but set aside (denied, past, general, excluded). */
+const indexes = new WeakMap<CrisisLanguage, { index: WordPrefixIndex; order: Map<RegExp, number> }>();
+
+/** Which patterns can start at one of these words (language/prefilter.ts): the rest are not tried at all. */
+function possiblePatterns(words: readonly string[], language: CrisisLanguage): Set<RegExp> {
+  let built = indexes.get(language);
+  if (!built) {
+    const regexes = language.concepts.flatMap((concept) => concept.patterns.map((pattern) => pattern.regex));
+    built = { index: new WordPrefixIndex(regexes.map((regex) => [regex.source])), order: new Map(regexes.map((regex, at) => [regex, at])) };
+    indexes.set(language, built);
+  }
+  const regexes = [...built.order.keys()];
+  return new Set(built.index.candidates(words).map((at) => regexes[at] as RegExp));
+}
+
 function findHits(words: readonly string[], language: CrisisLanguage): { hits: Hit[]; dismissed: boolean } {
   const canonical = textOf(words, 0, words.length);
   const offsets = wordOffsets(words);
+  const possible = possiblePatterns(words, language);
   const hits: Hit[] = [];
   let dismissed = false;
   for (const concept of language.concepts) {
     for (const pattern of concept.patterns) {
+      if (!possible.has(pattern.regex)) continue;
       for (const found of canonical.matchAll(pattern.regex)) {
         const start = offsets.get(found.index) ?? 0;
         const end = start + found[0].trim().split(' ').length;

@@ -171,11 +171,16 @@ export function triageKnowledge(): Knowledge {
   return knowledge;
 }
 
+function hasAny(f: Facts, codes: ReadonlySet<string>): boolean {
+  for (const code of codes) if (f.has(code)) return true;
+  return false;
+}
+
 /** Every rule whose condition holds, in protocol order. */
 export function matchingRules(f: Facts): CompiledRule[] {
   return triageKnowledge().rules.filter((rule) => {
     const needs = rule.when.needs;
-    if (needs && ![...needs].some((code) => f.has(code))) return false;
+    if (needs && !hasAny(f, needs)) return false;
     return rule.when(f);
   });
 }
