@@ -4,7 +4,7 @@
  */
 import { lexicon } from './lexicon.js';
 import { parseDuration } from './durations.js';
-import { qualify, wordIndexAt, type Clause, type PreparedText } from './text.js';
+import { mayMatch, qualify, wordIndexAt, type Clause, type PreparedText } from './text.js';
 import type { History, Subject } from '../triage/types.js';
 
 const INFANT_WORDS = 'baby|infant|newborn|bub';
@@ -93,8 +93,9 @@ function selfWithAge(text: PreparedText, inputAge: number | undefined): SubjectF
 /** Conditions mentioned (and not denied) anywhere in the message. */
 export function extractHistory(text: PreparedText, now: Date): History {
   const history: History = {};
+  const said = [...lexicon().history].filter(([, pattern]) => mayMatch(pattern, text.all));
   for (const clause of text.clauses) {
-    for (const [key, pattern] of lexicon().history) {
+    for (const [key, pattern] of said) {
       const flag = key as HistoryFlag;
       if (history[flag] || !mentioned(clause, pattern)) continue;
       // "surgery 10 years ago" is history, not recent surgery; "surgery next week" has not happened yet.
@@ -134,6 +135,7 @@ function contextSaid(clause: Clause, pattern: RegExp): boolean {
 export function extractFlags(text: PreparedText): string[] {
   const flags: string[] = [];
   for (const [flag, pattern] of lexicon().context) {
+    if (!mayMatch(pattern, text.all)) continue;
     // "no coffee today" sets no caffeine flag: a denied context is no context.
     if (text.clauses.some((clause) => contextSaid(clause, pattern))) flags.push(flag);
   }

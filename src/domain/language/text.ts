@@ -157,6 +157,18 @@ function makeClause(words: string[]): Clause {
   return { words, text: ` ${words.join(' ')} `, starts };
 }
 
+/**
+ * Whether a pattern can match any clause: a clause is a part of the whole message, so a pattern that nowhere matches
+ * the whole cannot match a clause. Patterns anchored to a clause's start or end (^ $) are always tried.
+ */
+export function mayMatch(regex: RegExp, all: string): boolean {
+  if (/[\^$]/.test(regex.source)) return true;
+  regex.lastIndex = 0;
+  const found = regex.test(all);
+  regex.lastIndex = 0;
+  return found;
+}
+
 /** The index of the word at character offset `offset` (the first word starting at or after it). */
 export function wordIndexAt(clause: Clause, offset: number): number {
   for (let index = 0; index < clause.starts.length; index++) if ((clause.starts[index] ?? 0) >= offset) return index;

@@ -9,7 +9,7 @@ import { extractFlags, extractHistory, extractSubject } from '../language/contex
 import { parseDuration } from '../language/durations.js';
 import { extractReadings } from '../language/readings.js';
 import { lexicon, type SymptomWording } from '../language/lexicon.js';
-import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, asksAbout, isHistorical, prepareText, qualify, wordIndexAt, type Clause, type PreparedText } from '../language/text.js';
+import { MAX_ANALYSED_CHARS, NEGATION_TRIGGERS, asksAbout, mayMatch, isHistorical, prepareText, qualify, wordIndexAt, type Clause, type PreparedText } from '../language/text.js';
 import { SEVERITIES, type Findings, type Severity, type Symptom, type SymptomCode } from './types.js';
 
 export interface ExtractInput {
@@ -167,8 +167,9 @@ export function extractFindings(input: ExtractInput): Findings {
   const durations = text.clauses.filter((clause) => !isHistorical(clause)).map((clause) => parseDuration(withoutGestation(clause.text, pregnant), now)).filter((hours) => hours !== undefined);
   // One duration in the message ("sore throat and cough for 3 days") applies to every symptom without its own.
   const shared = durations.length === 1 ? durations[0] : undefined;
-  // Only the codes whose wording can start at one of the message's words are tried (language/prefilter.ts).
-  const wordings = lexicon().symptomsFor(text.clauses.flatMap((clause) => clause.words));
+  // Only the codes whose wording can start at one of the message's words are tried (language/prefilter.ts), and
+  // of those only the ones that match the whole message somewhere (a clause is a part of it) go clause by clause.
+  const wordings = lexicon().symptomsFor(text.clauses.flatMap((clause) => clause.words)).filter(({ regex }) => mayMatch(regex, text.all));
   const perClause = text.clauses.map((clause) => symptomsIn(clause, now, shared, pregnant, wordings));
   let symptoms = dedupeSymptoms(perClause.flat());
   const { readings, temperatureC } = extractReadings(text.raw);
