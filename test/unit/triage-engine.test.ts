@@ -172,6 +172,12 @@ describe('triage engine: regressions found on unseen wording', () => {
   });
 });
 
+it('reads peak flow as a share of the best and applies the BTS/SIGN asthma bands', () => {
+  expect(run('asthma, peak flow 140 and my best is 450, wheezy').level).toBe('emergency');
+  expect(run('asthma, peak flow 300 and my best is 450, wheezy').level).toBe('urgent');
+  expect(run('asthma, peak flow 300 and my best is 450, wheezy').findings.readings.peakFlowPct).toBe(67);
+});
+
 it('treats low blood sugar that stays low after juice as an emergency (ADA 15-15 rule not working)', () => {
   expect(run('my sugar is 52 and im shaky and sweaty, had juice but still 55', { age: 60 }).level).toBe('emergency');
 });

@@ -109,6 +109,14 @@ export function extractReadings(raw: string): ReadingsFound {
   const rates = numbers(raw, /\b(\d{1,3})\s*(?:breaths|times)\s*(?:a|per|\/)\s*min/g).map((found) => found.value).filter((value) => value >= 4 && value <= 120);
   if (rates.length > 0) readings.respiratoryRate = Math.max(...rates);
 
+  // "peak flow 140, my best is 450", "pf 200 (normal 500)": a percentage of the person's best, as asthma plans use it.
+  const flow = /\b(?:peak ?flow|pef|pefr|pf)\b[^0-9\n]{0,12}(\d{2,3})\b/.exec(raw);
+  const best = /\b(?:best|normal|usual|predicted|target)\b[^0-9\n]{0,12}(\d{2,3})\b/.exec(raw);
+  if (flow && best && Number(best[1]) >= 150) {
+    const pct = Math.round((100 * Number(flow[1])) / Number(best[1]));
+    if (pct >= 5 && pct <= 150) readings.peakFlowPct = pct;
+  }
+
   const temperatureC = furthestFrom(37, temperatures(raw));
   return temperatureC === undefined ? { readings } : { readings, temperatureC };
 }

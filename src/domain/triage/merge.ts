@@ -35,6 +35,8 @@ function mergeReadings(left: Readings, right: Readings): Readings {
   if (glucose.length > 0) merged.glucoseMgDl = glucose.some((value) => value < 70) ? Math.min(...glucose) : Math.max(...glucose);
   const rate = furthest(16, left.respiratoryRate, right.respiratoryRate);
   if (rate !== undefined) merged.respiratoryRate = rate;
+  const flows = [left.peakFlowPct, right.peakFlowPct].filter((value) => value !== undefined);
+  if (flows.length > 0) merged.peakFlowPct = Math.min(...flows);
   return merged;
 }
 

@@ -48,6 +48,8 @@ export const readingsSchema = z.object({
   diastolic: z.number().min(20).max(200).optional(),
   glucoseMgDl: z.number().min(10).max(1500).optional(),
   respiratoryRate: z.number().min(2).max(120).optional(),
+  /** Peak flow as a percentage of the person's best or predicted ("peak flow 140, my best is 450"): BTS/SIGN asthma bands. */
+  peakFlowPct: z.number().min(5).max(150).optional(),
 });
 export type Readings = z.infer<typeof readingsSchema>;
 

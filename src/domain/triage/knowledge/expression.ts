@@ -66,6 +66,7 @@ const MEASURES: Record<string, Measure> = {
   diastolic: (f) => f.readings.diastolic,
   glucose: (f) => f.readings.glucoseMgDl,
   resp_rate: (f) => f.readings.respiratoryRate,
+  peak_flow_pct: (f) => f.readings.peakFlowPct,
   weeks_pregnant: (f) => f.history.pregnancyWeeks,
   days_since_surgery: (f) => (f.recentSurgery ? f.history.daysSinceSurgery : undefined),
   days: (f, codes) => f.days(...codes),
