@@ -22,6 +22,7 @@
  *
  * The message text is never logged; a match carries only the few words that matched, for the audit trail.
  */
+import { WordPrefixIndex } from '../language/prefilter.js';
 import { CLAUSE_BREAK, buildLexicon, normalizeMessage, sourceWords, type CanonicalToken } from './normalize.js';
 
 /**
@@ -935,6 +936,8 @@ function sentenceText(words: readonly string[], start: number, end: number): str
  * Every kind of emergency found in a message, most specific first (see {@link EMERGENCY_KINDS}), each with the
  * words that matched. Empty when there is none.
  */
+const RULE_INDEX = new WordPrefixIndex(RULES.map((rule) => [rule.regex.source]));
+
 export function detectEmergencies(text: string): EmergencyMatch[] {
   const message = normalizeMessage(text.slice(0, MAX_CHARS), LEXICON);
   const tokens = expandShorthand(message.tokens);
@@ -948,8 +951,10 @@ export function detectEmergencies(text: string): EmergencyMatch[] {
     offset += word.length + 1;
   });
   const found = new Map<EmergencyKind, string>();
-  for (const rule of RULES) {
-    if (found.has(rule.kind)) continue;
+  // Only rules that can start at one of the message's words are tried (language/prefilter.ts).
+  const possible = new Set(RULE_INDEX.candidates(words));
+  for (const [at, rule] of RULES.entries()) {
+    if (found.has(rule.kind) || !possible.has(at)) continue;
     for (const match of canonical.matchAll(rule.regex)) {
       const start = tokenAt.get(match.index) ?? 0;
       const end = start + match[0].trim().split(' ').length;
