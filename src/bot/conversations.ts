@@ -49,7 +49,7 @@ export function createConversations(deps: ConversationDeps) {
   });
 
   const conversationState = new ConversationState(deps.stateStorage ?? new MongoStorage(deps.db.models));
-  const safety = new SafetyService({ optOuts, alerts: repos.alerts, clock: deps.clock, settings: deps.settings });
+  const safety = new SafetyService({ optOuts, alerts: repos.alerts, settings: deps.settings });
   const checkins = new CheckinService({ checkins: repos.checkins, alerts: repos.alerts, clock: deps.clock });
   const dialog = new MainDialog({ safety, checkins, symptoms: deps.symptoms, education: deps.education, settings: deps.settings });
   const bot = new CareLoopBot(conversationState, dialog);

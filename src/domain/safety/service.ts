@@ -2,7 +2,6 @@ import type { AlertRepository } from '../alerts/alerts.js';
 import type { OptOutHow, OptOutService } from '../consent/opt-out.js';
 import type { MessageChannel } from '../messaging/types.js';
 import type { Patient } from '../patients/ports.js';
-import type { Clock } from '../../lib/clock.js';
 import { crisisReplies, screenIntro, screenReplies } from './crisis-replies.js';
 import { crisisLanguage } from './crisis-lexicon.js';
 import type { ScreenResult } from './crisis-screen.js';
@@ -46,7 +45,7 @@ export interface SafetySettings {
  */
 export class SafetyService {
   constructor(
-    private readonly deps: { optOuts: OptOutService; alerts: AlertRepository; clock: Clock; settings: SafetySettings },
+    private readonly deps: { optOuts: OptOutService; alerts: AlertRepository; settings: SafetySettings },
   ) {
     // Load and check the crisis lexicon now: a broken file stops the start, not a patient's first message.
     crisisLanguage();

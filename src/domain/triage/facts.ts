@@ -2,7 +2,7 @@
  * A read-only view over {@link Findings} with the questions rules ask ("is there a fever?", "is this an infant
  * under 3 months?"), so every rule reads the same way and none re-implements a threshold.
  */
-import type { Findings, FollowUpQuestion, Symptom, SymptomCode, TriageLevel } from './types.js';
+import type { Findings, Symptom, SymptomCode, TriageLevel } from './types.js';
 
 /** What a rule decided. */
 export interface Outcome {
@@ -11,7 +11,6 @@ export interface Outcome {
   source: string;
   because: string;
   advice: string[];
-  followUps?: FollowUpQuestion[];
 }
 
 export class Facts {
@@ -64,9 +63,6 @@ export class Facts {
     return this.findings.freeTextFlags.includes(name);
   }
 
-  safety(kind: string): boolean {
-    return this.findings.freeTextFlags.includes(`safety:${kind}`);
-  }
 
   get history() {
     return this.findings.history;
