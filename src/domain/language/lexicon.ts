@@ -21,6 +21,15 @@ const lexiconFileSchema = z.strictObject({
   context: z.record(z.string().regex(/^[a-z_]+$/), patternList).optional(),
 });
 
+/** Parses one clinical YAML file; a syntax error names the file, so a reviewer's slip is found at once. */
+export function readYaml(file: string, what: string): unknown {
+  try {
+    return parse(fs.readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new Error(`${what}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+}
+
 /** One symptom code with its compiled wording: matched on canonical clause text with spaces around words. */
 export interface SymptomWording {
   code: string;
@@ -63,13 +72,7 @@ export function loadLexicon(language: string, dir = path.join(CLINICAL_DIR, 'lex
   const history = new Map<string, string[]>();
   const context = new Map<string, string[]>();
   const parsed = files.map((name) => {
-    let raw: unknown;
-    try {
-      raw = parse(fs.readFileSync(path.join(dir, name), 'utf8'));
-    } catch (cause) {
-      throw new Error(`lexicon ${language}/${name}: ${(cause as Error).message.split('\n')[0]}`, { cause });
-    }
-    const parsedFile = lexiconFileSchema.safeParse(raw);
+    const parsedFile = lexiconFileSchema.safeParse(readYaml(path.join(dir, name), `lexicon ${language}/${name}`));
     if (!parsedFile.success) throw new Error(`lexicon ${language}/${name}: ${parsedFile.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     Object.assign(macros, parsedFile.data.macros);
     return { name, data: parsedFile.data };

@@ -3,10 +3,9 @@
  * clinician reviews. Validated and compiled once, on first use; a broken file stops CareLoop with the place and
  * the reason. A second language is a second key under `languages` with the same shape: no code changes.
  */
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { readYaml } from '../language/lexicon.js';
 import { buildLexicon, normalizeMessage, type Lexicon } from './normalize.js';
 import { PatternCompiler } from './crisis-patterns.js';
 
@@ -168,7 +167,7 @@ function compileLanguage(code: string, data: LanguageData, sourceIds: ReadonlySe
 
 /** Reads, validates and compiles every language of a crisis file. */
 export function loadCrisisFile(file = CRISIS_FILE): ReadonlyMap<string, CrisisLanguage> {
-  const parsed = fileSchema.safeParse(parse(fs.readFileSync(file, 'utf8')));
+  const parsed = fileSchema.safeParse(readYaml(file, 'crisis.yaml'));
   if (!parsed.success) throw new Error(`crisis.yaml: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   const sourceIds = new Set(Object.keys(parsed.data.sources));
   return new Map(Object.entries(parsed.data.languages).map(([code, data]) => [code, compileLanguage(code, data, sourceIds)]));

@@ -5,9 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { CLINICAL_DIR, lexicon } from '../../language/lexicon.js';
+import { CLINICAL_DIR, lexicon, readYaml } from '../../language/lexicon.js';
 import type { Facts } from '../facts.js';
 import { LEVEL_ORDER, type TriageLevel } from '../types.js';
 import { compileCondition, type Condition, type Vocabulary } from './expression.js';
@@ -67,15 +66,6 @@ export interface Knowledge {
   questions: readonly CompiledQuestion[];
   /** Every protocol area and the complaints it says it covers, for the coverage list. */
   coverage: readonly { area: string; title: string; covers: string[] }[];
-}
-
-/** Parses one YAML file; a syntax error names the file, so a reviewer's slip is found at once. */
-export function readYaml(file: string, what: string): unknown {
-  try {
-    return parse(fs.readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new Error(`${what}: ${(cause as Error).message.split('\n')[0]}`, { cause });
-  }
 }
 
 type Protocol = z.infer<typeof protocolSchema> & { file: string };
