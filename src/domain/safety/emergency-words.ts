@@ -167,6 +167,7 @@ const ACCIDENTAL =
 const DENTAL = /\b(dentist|dental|novocaine|novocain|lidocaine|numbing|filling|root canal|anesthe\w*|anaesthe\w*|injection|wisdom|tooth|teeth|oral surgery|nerve block|epidural|spinal)\b/;
 const ORTHOPAEDIC = /\b(sling|cast|rotator|physio|physical therapy|pt|stiff|sore|brace|splint|frozen shoulder|shoulder|knee|hip|fracture|broken|sprain\w*|epidural|spinal)\b/;
 const NOT_FOR_USE = /\b(refill\w*|renew\w*|prescription|pharmacy|expired?|expiring|order\w*|carry|bring|pack|coupon|cost|price|insurance|spare|extra|new one|where do i get|how do i|how to|how should|when should|when do i|trainer|practice|demo|show me|teach)\b/;
+const FIGURATIVE_OVERDOSE = /\boverdos\w* on (\w+ ){0,2}(turkey|pudding|chocolate|sweets|candy|sugar|food|cake|cookies|biscuits|pizza|cheese|carbs|netflix|tv|coffee|caffeine|christmas|easter|mince pies|crisps|chips|ice cream|junk)\b/;
 /** "my husband would kill me if he saw the house": an exaggeration, unless someone reported a threat. */
 const EXAGGERATION = /^(?!.*\b(said|says|threaten\w*|told me|swore|promised)\b).*(\b(would|gonna|going to|will) (kill|murder) (me|us) (if|when)\b|\b(lol|lmao|haha\w*|jk)\b)/;
 /** Someone with a weapon is a danger when the message says why ("he has a gun and he's drunk"), not "my son got a knife set". */
@@ -184,8 +185,10 @@ const FEVER = /\b(fever\w*|temp|temperature|chills|shivering|febrile|rigors|fieb
 /** Lay red flags. Comments name the source list each group follows. */
 const RULE_SPECS: readonly RuleSpec[] = [
   // Overdose and poisoning (Poison Control; SAMHSA opioid overdose signs; NHS 999: "suicide attempt by taking something").
+  // "overdosed on turkey and pudding haha": the word is a figure of speech when what follows is food or screen time.
+  ...group('overdose', { forbid: FIGURATIVE_OVERDOSE },
+    '<want|wanna|to|plan|planning|about|of|for|prevent|avoid|risk|no overdos*|overdosed|overdosing|sobredosis !@NOUNX'),
   ...group('overdose', {},
-    '<want|wanna|to|plan|planning|about|of|for|prevent|avoid|risk|no overdos*|overdosed|overdosing|sobredosis !@NOUNX',
     '@TOOK ~2 too|way_too many|much !to|time|long|effort|energy|money|space|sugar|salt|caffeine|coffee|food|sun|weight',
     '@TOOK ~3 whole|entire bottle|pack|packet|box|strip|container|blister|sleeve|prescription|month*|supply|jar|tube|bag|thing|lot !of',
     '@TOOK ~3 whole|entire bottle|pack|packet|box|strip|container|blister|sleeve|month*|supply|jar|tube|bag of ~2 @DRUG|pain*|sleeping',

@@ -148,11 +148,7 @@ const UNDERSTOOD_BY: Record<string, string[]> = {
   stroke: ['face_droop', 'one_sided_weakness', 'speech_difficulty', 'suspected_stroke', 'vision_change', 'balance_loss'],
 };
 
-/** "overdosed on turkey and pudding haha": a figure of speech the word detector does not know. */
-const FOOD_OVERDOSE = /\boverdos\w* on (\w+ ){0,2}(turkey|pudding|chocolate|sweets|candy|sugar|food|cake|cookies|biscuits|pizza|cheese|carbs|netflix|tv|coffee|caffeine|christmas|easter|mince pies|crisps|chips|ice cream|junk)\b/;
-
 function understood(kind: string, symptoms: readonly Symptom[], text: PreparedText): boolean {
-  if (kind === 'overdose' && FOOD_OVERDOSE.test(text.all)) return true;
   const codes = UNDERSTOOD_BY[kind] ?? [];
   if (symptoms.some((symptom) => codes.includes(symptom.code))) return true;
   return kind !== 'declared' && text.clauses.length > 0 && text.clauses.every((clause) => isHistorical(clause) || !/[a-z]/.test(clause.text));
