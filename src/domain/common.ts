@@ -28,6 +28,43 @@ export interface PageRequest {
   cursor?: string;
 }
 
+/**
+ * Where a newest-first page stopped: the last item's createdAt AND id, because many rows share a timestamp
+ * and a cursor of time alone skips the rest of them. Opaque to callers (base64url JSON), not secret: a
+ * hand-made one is only a position inside the rows the caller may already read.
+ */
+export interface TimeCursor {
+  createdAt: Date;
+  id: string;
+}
+
+const MAX_CURSOR_LENGTH = 2048;
+const timeCursorFields = z.tuple([z.number().int().min(0).max(8.64e15), z.string().min(1).max(1000)]);
+
+export const encodeTimeCursor = ({ createdAt, id }: TimeCursor): string => Buffer.from(JSON.stringify([createdAt.getTime(), id])).toString('base64url');
+
+/** The position a cursor names, or undefined for anything encodeTimeCursor did not produce. */
+export function decodeTimeCursor(cursor: string): TimeCursor | undefined {
+  // Only the exact text encodeTimeCursor gives: Node's base64 decoder skips stray characters and spare bits.
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  let fields: unknown;
+  try {
+    fields = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = timeCursorFields.safeParse(fields);
+  if (!parsed.success) return undefined;
+  const position = { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
+  return encodeTimeCursor(position) === cursor ? position : undefined;
+}
+
+/** The `cursor` query parameter of a newest-first list. */
+export const timeCursorSchema = z
+  .string()
+  .max(MAX_CURSOR_LENGTH)
+  .refine((cursor) => decodeTimeCursor(cursor) !== undefined, 'expected the nextCursor of the previous page');
+
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AlertRepository } from '../../domain/alerts/alerts.js';
-import { idSchema } from '../../domain/common.js';
+import { idSchema, timeCursorSchema } from '../../domain/common.js';
 import type { MessageLog } from '../../domain/messaging/ports.js';
 import type { PatientService } from '../../domain/patients/service.js';
 import { notFound } from '../../lib/errors.js';
@@ -10,7 +10,7 @@ import type { RouteTable } from '../route.js';
 const CLINICAL: readonly Role[] = ['admin', 'clinician'];
 const newestFirst = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.iso.datetime({ error: 'expected the nextCursor of the previous page' }).optional(),
+  cursor: timeCursorSchema.optional(),
 });
 
 /** What clinicians read of conversations: a patient's messages, and the alerts the bot raised. */
