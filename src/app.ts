@@ -23,6 +23,9 @@ export interface RunningApp {
 export async function startApp(config: Config, logger: Logger, clock: Clock = systemClock, options: { stateStorage?: Storage } = {}): Promise<RunningApp> {
   const db = await openDatabase(config, { clock, onProgress: (message) => logger.info(message) });
   logger.info({ database: db.description }, 'database ready');
+  if (db.auditKey.source === 'file') {
+    logger.warn({ auditKeyFile: db.auditKey.file }, 'AUDIT_KEY is not set: audit events are signed with a key kept in this file; production should set AUDIT_KEY from a secret store, the same for every instance');
+  }
   let server: FastifyInstance;
   try {
     server = await buildServer({ config, logger, db, clock, version: VERSION, stateStorage: options.stateStorage });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { verifyChain } from '../domain/audit/chain.js';
+import { z } from 'zod';
+import type { ExportedHead, VerifyResult } from '../domain/audit/chain.js';
 import { ROLES, type Role } from '../domain/auth/keys.js';
 import { ApiKeyService } from '../domain/auth/service.js';
 import { ConfigError, loadDotEnv, parseConfig } from '../config/index.js';
@@ -12,7 +13,10 @@ const USAGE = `Usage: npm run cli -- <command>
   keys create --role <admin|clinician|integration> --name <name>   create an API key; prints it once
   keys list                                                         list API keys (no secrets)
   keys revoke <id>                                                  revoke an API key
-  audit verify                                                      check the audit hash chain
+  audit verify [--head '<json>']                                    check the audit chain's hashes and MACs, and
+                                                                    that it still holds an exported head
+  audit head                                                        verify, then print the last event as JSON
+                                                                    {seq, hash, mac, at}: keep it outside the database
   db build                                                          build the embedded database (tools/ferretdb)
 
 Uses the same database as CareLoop: MONGODB_URI, or the embedded one in DATA_DIR
@@ -23,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { role: { type: 'string' }, name: { type: 'string' }, head: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals.slice(0, 2).join(' ');
   if (values.help || !command) {
@@ -34,10 +38,10 @@ async function main(argv: string[]): Promise<number> {
   const config = parseConfig();
 
   if (command === 'db build') {
-    console.error(`embedded database binary: ${ensureFerretDbBinary({ binary: config.FERRETDB_BIN, onProgress: (m) => console.error(m) })}`);
+    console.error(`embedded database binary: ${await ensureFerretDbBinary({ binary: config.FERRETDB_BIN, onProgress: (m) => console.error(m) })}`);
     return 0;
   }
-  const known = ['keys create', 'keys list', 'keys revoke', 'audit verify'];
+  const known = ['keys create', 'keys list', 'keys revoke', 'audit verify', 'audit head'];
   if (!known.includes(command)) {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -46,16 +50,21 @@ async function main(argv: string[]): Promise<number> {
     console.error(`keys create needs --name <name> and --role <${ROLES.join('|')}>`);
     return 2;
   }
+  const exported = values.head === undefined ? undefined : parseExportedHead(values.head);
+  if (exported instanceof Error) {
+    console.error(`audit verify --head: ${exported.message}`);
+    return 2;
+  }
 
   const db = await openDatabase(config, { clock: systemClock, reuseRunning: true, onProgress: (m) => console.error(m) });
   try {
-    return await run(command, positionals[2], values, db);
+    return await run(command, positionals[2], { ...values, exported }, db);
   } finally {
     await db.close();
   }
 }
 
-async function run(command: string, argument: string | undefined, values: { role?: string; name?: string }, db: Database): Promise<number> {
+async function run(command: string, argument: string | undefined, values: { role?: string; name?: string; exported?: ExportedHead }, db: Database): Promise<number> {
   const { apiKeys, audit } = db.repositories;
   const keys = new ApiKeyService(apiKeys, systemClock);
   const record = (action: string, id: string) =>
@@ -84,16 +93,49 @@ async function run(command: string, argument: string | undefined, values: { role
       console.error(`Revoked key ${revoked.id}.`);
       return 0;
     }
-    default: {
-      const result = await verifyChain(audit.events(), await audit.head());
-      if (result.ok) {
-        console.log(`audit chain OK: ${result.checked} events verified`);
-        return 0;
+    case 'audit head': {
+      const result = await audit.verify();
+      if (!result.ok) return reportBroken(result);
+      if (!result.head) {
+        console.error('the audit chain is empty: no head to export yet');
+        return 1;
       }
-      console.log(`audit chain BROKEN at event ${result.brokenAt}: ${result.reason} (${result.checked} events verified before it)`);
-      return 1;
+      console.log(JSON.stringify(result.head));
+      return 0;
+    }
+    default: {
+      const result = await audit.verify(values.exported);
+      if (!result.ok) return reportBroken(result);
+      const notKeyed = result.notKeyed ? `, ${result.notKeyed} from before audit keys checked by hash only` : '';
+      const pinned = values.exported ? `; event ${values.exported.seq} is still the exported head` : '';
+      console.log(`audit chain OK: ${result.checked} events verified (${result.checked - (result.notKeyed ?? 0)} MACs checked${notKeyed})${pinned}`);
+      return 0;
     }
   }
+}
+
+function reportBroken(result: VerifyResult): number {
+  console.log(`audit chain BROKEN at event ${result.brokenAt}: ${result.reason} (${result.checked} events verified before it)`);
+  return 1;
+}
+
+const exportedHeadSchema = z.object({
+  seq: z.number().int().min(1),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex characters'),
+  mac: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex characters').optional(),
+  at: z.string(),
+});
+
+/** The JSON that `audit head` printed, or an Error saying what is wrong with it. */
+function parseExportedHead(text: string): ExportedHead | Error {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new Error('expected the JSON that `audit head` printed, e.g. {"seq":12,"hash":"…","mac":"…","at":"…"}');
+  }
+  const parsed = exportedHeadSchema.safeParse(json);
+  return parsed.success ? parsed.data : new Error(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(head)'}: ${issue.message}`).join('; '));
 }
 
 main(process.argv.slice(2)).then(

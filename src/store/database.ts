@@ -1,6 +1,7 @@
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/index.js';
+import { loadAuditKeys, type AuditKeyring, type LoadedAuditKeys } from '../domain/audit/keys.js';
 import type { Clock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
 import { findRunningFerretDb, startFerretDb, type FerretDbHandle } from './ferretdb.js';
@@ -22,6 +23,8 @@ export interface Database {
   connection: Connection;
   models: Models;
   repositories: ReturnType<typeof createRepositories>;
+  /** The key that signs audit events: its id and where it came from (never the secret). */
+  auditKey: { id: string; source: LoadedAuditKeys['source']; file?: string };
   /** Where the data lives, for logs: never includes credentials. */
   description: string;
   ping(timeoutMs?: number): Promise<void>;
@@ -35,10 +38,20 @@ export interface OpenOptions {
   onProgress?: (message: string) => void;
 }
 
-type DbConfig = Pick<Config, 'MONGODB_URI' | 'MONGODB_DB_NAME' | 'DB_MAX_POOL_SIZE' | 'DATA_DIR' | 'FERRETDB_BACKEND' | 'FERRETDB_POSTGRESQL_URL' | 'FERRETDB_BIN'>;
+type DbConfig = Pick<Config, 'NODE_ENV' | 'MONGODB_URI' | 'MONGODB_DB_NAME' | 'DB_MAX_POOL_SIZE' | 'DATA_DIR' | 'FERRETDB_BACKEND' | 'FERRETDB_POSTGRESQL_URL' | 'FERRETDB_BIN' | 'AUDIT_KEY' | 'AUDIT_PREVIOUS_KEYS'>;
 
-/** Connects to MONGODB_URI, or starts the embedded FerretDB; creates indexes; returns models and repositories. */
+/**
+ * Loads the audit key (before anything starts, so a missing one stops us early), connects to MONGODB_URI or
+ * starts the embedded FerretDB, creates indexes, and returns models and repositories.
+ */
 export async function openDatabase(config: DbConfig, options: OpenOptions): Promise<Database> {
+  const auditKeys = loadAuditKeys({
+    key: config.AUDIT_KEY,
+    previousKeys: config.AUDIT_PREVIOUS_KEYS,
+    keyFile: path.resolve(config.DATA_DIR, 'audit.key'),
+    sharedDatabase: Boolean(config.MONGODB_URI) || config.FERRETDB_BACKEND === 'postgresql',
+    production: config.NODE_ENV === 'production',
+  });
   let ferret: FerretDbHandle | undefined;
   let uri = config.MONGODB_URI;
   let description = 'MongoDB (MONGODB_URI)';
@@ -71,7 +84,8 @@ export async function openDatabase(config: DbConfig, options: OpenOptions): Prom
     return {
       connection,
       models,
-      repositories: createRepositories(models),
+      repositories: createRepositories(models, auditKeys.keyring),
+      auditKey: { id: auditKeys.keyring.current.id, source: auditKeys.source, file: auditKeys.file },
       description,
       ping: (timeoutMs = 2_000) => ping(connection, timeoutMs),
       async close() {
@@ -86,7 +100,7 @@ export async function openDatabase(config: DbConfig, options: OpenOptions): Prom
   }
 }
 
-function createRepositories(models: Models) {
+function createRepositories(models: Models, auditKeys: AuditKeyring) {
   const contacts = new MongoContactDirectory(models);
   return {
     contacts,
@@ -98,7 +112,7 @@ function createRepositories(models: Models) {
     careTeams: new MongoCareTeamRepository(models),
     staff: new MongoStaffRepository(models),
     apiKeys: new MongoApiKeyRepository(models),
-    audit: new MongoAuditLog(models),
+    audit: new MongoAuditLog(models, auditKeys),
   };
 }
 

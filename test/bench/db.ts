@@ -3,12 +3,14 @@
  * Seeds N patient-like documents into FerretDB (SQLite) twice, with and without the index, and prints
  * lookups and updates by _id, a lookup by another field, and audit appends.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { systemClock } from '../../src/lib/clock.js';
 import { defineModels } from '../../src/store/models.js';
+import { AuditKeyring } from '../../src/domain/audit/keys.js';
 import { MongoAuditLog } from '../../src/store/repositories/audit.js';
 import { startFerretDb } from '../../src/store/ferretdb.js';
 import { fmt, measure } from './stats.js';
@@ -39,7 +41,7 @@ async function run(idIndex: boolean): Promise<void> {
     const byId = await measure(200, 1, (i) => models.Patient.findById(ids[(i * 97) % ids.length]).lean());
     const updates = await measure(200, 1, (i) => models.Patient.updateOne({ _id: ids[(i * 89) % ids.length] }, { $set: { language: 'es' } }));
     const byPhone = await measure(10, 1, (i) => models.Patient.findOne({ phone: `+1555${String(DOCS - 1 - i * 7).padStart(7, '0')}` }).lean()); // near the end: a real scan
-    const audit = new MongoAuditLog(models);
+    const audit = new MongoAuditLog(models, new AuditKeyring(randomBytes(32).toString('hex')));
     const appends = await measure(300, 4, (i) => audit.append({ at: new Date(), actor: { kind: 'system' }, action: `bench.${i}`, outcome: 'success', patientIds: [] }));
 
     console.log(`\n_id index ${idIndex ? 'ON (our wrapper default)' : 'OFF (FerretDB as shipped)'}, ${DOCS} patients`);

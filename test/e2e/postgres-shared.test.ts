@@ -10,7 +10,7 @@ const POSTGRESQL_URL = process.env.CARELOOP_TEST_POSTGRESQL_URL ?? 'postgres://p
 
 describe('two CareLoop processes on FerretDB over PostgreSQL', () => {
   it('share one database: what one writes, the other reads, and the audit chain stays whole', async () => {
-    const shared = { FERRETDB_BACKEND: 'postgresql', FERRETDB_POSTGRESQL_URL: POSTGRESQL_URL, MONGODB_DB_NAME: `careloop_pg_${randomBytes(4).toString('hex')}` };
+    const shared = { FERRETDB_BACKEND: 'postgresql', FERRETDB_POSTGRESQL_URL: POSTGRESQL_URL, MONGODB_DB_NAME: `careloop_pg_${randomBytes(4).toString('hex')}`, AUDIT_KEY: randomBytes(32).toString('hex') };
     const envA = { ...shared, DATA_DIR: tempDir('careloop-pg-a-') };
     const envB = { ...shared, DATA_DIR: tempDir('careloop-pg-b-') };
     // One after the other: a FerretDB instance caches PostgreSQL's catalogue, so two that create the same

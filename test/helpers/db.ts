@@ -18,7 +18,7 @@ export async function openTestDatabase(options: { clock?: Clock; env?: Record<st
   return { db, config };
 }
 
-/** Config for a test: the run's database under a new name, quiet logs. */
+/** Config for a test: the run's database under a new name, quiet logs, its own audit key (`AUDIT_KEY: ''` for none). */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return parseConfig({ MONGODB_URI: mongoUri(), MONGODB_DB_NAME: `t_${randomBytes(6).toString('hex')}`, LOG_LEVEL: 'silent', ...env });
+  return parseConfig({ MONGODB_URI: mongoUri(), MONGODB_DB_NAME: `t_${randomBytes(6).toString('hex')}`, LOG_LEVEL: 'silent', AUDIT_KEY: randomBytes(32).toString('hex'), ...env });
 }

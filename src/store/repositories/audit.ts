@@ -1,4 +1,5 @@
-import { GENESIS_HASH, hashEvent, type AuditEntry, type AuditEvent } from '../../domain/audit/chain.js';
+import { GENESIS_HASH, sealEvent, verifyChain, type AuditEntry, type AuditEvent, type ExportedHead, type VerifyResult } from '../../domain/audit/chain.js';
+import type { AuditKeyring } from '../../domain/audit/keys.js';
 import type { AuditLog } from '../../domain/audit/ports.js';
 import { isDuplicateKey } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
@@ -13,7 +14,9 @@ const toEvent = ({ _id, ...rest }: AuditDoc): AuditEvent => {
 };
 
 /**
- * The audit chain on MongoDB without transactions. Each event's _id is its sequence number, so a unique
+ * The audit chain on MongoDB without transactions. Every event is signed with the keyring's current key,
+ * which lives outside the database (AUDIT_KEY or a key file): rewriting an event and every hash after it
+ * is not enough to pass `verify` without that key. Each event's _id is its sequence number, so a unique
  * insert decides who appends at a position: a duplicate key means another process got there first, and we
  * move forward by _id lookups (fast on every backend). A head document (`auditheads`) remembers the last
  * position so appends never scan the growing collection, and lets `verify` notice events cut from the end.
@@ -21,7 +24,10 @@ const toEvent = ({ _id, ...rest }: AuditDoc): AuditEvent => {
 export class MongoAuditLog implements AuditLog {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly models: Models,
+    private readonly keys: AuditKeyring,
+  ) {}
 
   append(entry: AuditEntry): Promise<AuditEvent> {
     // Serialise appends in this process; other processes are handled by the unique _id.
@@ -33,14 +39,13 @@ export class MongoAuditLog implements AuditLog {
   private async appendNow(entry: AuditEntry): Promise<AuditEvent> {
     let head = (await this.head()) ?? { seq: 0, hash: GENESIS_HASH };
     for (;;) {
-      const candidate = { ...entry, seq: head.seq + 1, prevHash: head.hash };
-      const event: AuditEvent = { ...candidate, hash: hashEvent(candidate) };
+      const event = sealEvent(entry, head, this.keys);
       try {
         const { seq, ...rest } = event;
         await this.models.AuditEvent.create({ _id: seq, ...rest });
       } catch (err) {
         if (!isDuplicateKey(err)) throw new Error('appending audit event', { cause: err });
-        const taken = (await this.models.AuditEvent.findById(candidate.seq).lean()) as AuditDoc | null;
+        const taken = (await this.models.AuditEvent.findById(event.seq).lean()) as AuditDoc | null;
         if (!taken) throw new Error('audit sequence conflict without an event', { cause: err });
         head = { seq: taken._id, hash: taken.hash };
         continue;
@@ -66,6 +71,10 @@ export class MongoAuditLog implements AuditLog {
   async head(): Promise<{ seq: number; hash: string } | undefined> {
     const doc = await this.models.AuditHead.findById(HEAD_ID).lean();
     return doc ? { seq: doc.seq, hash: doc.hash } : undefined;
+  }
+
+  async verify(exported?: ExportedHead): Promise<VerifyResult> {
+    return verifyChain(this.events(), await this.head(), { keys: this.keys, exported });
   }
 
   async *events(): AsyncIterable<AuditEvent> {
