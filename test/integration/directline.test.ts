@@ -19,6 +19,7 @@ import { mongoUri, openTestDatabase } from '../helpers/db.js';
 
 const SECRET = 'test-webchat-secret-0123456789-abcdefghijkl';
 const TTL = 1800;
+const SESSION_MAX_HOURS = 8;
 const clock = fixedClock(new Date('2026-03-02T15:00:00Z'));
 const logLines: string[] = [];
 const turns: { conversationId: string; activity: DirectLineActivity; identity: DirectLineIdentity }[] = [];
@@ -40,6 +41,7 @@ beforeAll(async () => {
     clock,
     clinicName: 'Riverside <Clinic>',
     tokenTtlSeconds: TTL,
+    sessionMaxHours: SESSION_MAX_HOURS,
     logger: createLogger('info', { write: (line: string) => void logLines.push(line) }),
     // The stand-in bot: records the turn and echoes through the store, as the real bot's gateway will.
     onUserActivity: async (conversationId, activity, identity) => {
@@ -306,6 +308,94 @@ describe('patient links', () => {
     expect(chat.linkStatus).toBe('expired');
     expect(turn.identity).toEqual({});
     expect((await store.get(chat.conversationId))?.patientId).toBeUndefined();
+  });
+});
+
+describe('patient session lifetime', () => {
+  const REFRESH_EVERY = 15 * 60_000; // what Direct Line clients do
+  const refresh = (token: string) => call('POST', '/v3/directline/tokens/refresh', { token });
+  const post = (chat: { conversationId: string }, token: string, text: string) =>
+    call('POST', `/v3/directline/conversations/${chat.conversationId}/activities`, { token, body: say(text) });
+  const identityOf = async (conversationId: string, text: string) => {
+    await vi.waitFor(() => expect(turns.some((turn) => turn.conversationId === conversationId && turn.activity.text === text)).toBe(true));
+    return turns.find((turn) => turn.conversationId === conversationId && turn.activity.text === text)!.identity;
+  };
+
+  /** Refreshes every 15 minutes until refused; returns the tokens issued and the refusal. */
+  async function refreshUntilRefused(token: string, limit: number) {
+    const issued = [{ token, at: clock.now().getTime() }];
+    for (let i = 0; i < limit; i++) {
+      clock.advance(REFRESH_EVERY);
+      const res = await refresh(issued.at(-1)!.token);
+      if (res.status !== 200) return { issued, refused: res, refusedAt: clock.now().getTime() };
+      issued.push({ token: res.json().token, at: clock.now().getTime() });
+    }
+    return { issued, refused: undefined, refusedAt: undefined };
+  }
+
+  it('refreshes a linked session until its maximum, then ends it everywhere, never as anonymous', async () => {
+    const chat = await startChat(createChatLink(SECRET, 'p-700', 72, clock.now()));
+    const end = clock.now().getTime() + SESSION_MAX_HOURS * 3_600_000;
+    const issued = [chat.token];
+    while (clock.now().getTime() + REFRESH_EVERY < end) {
+      clock.advance(REFRESH_EVERY);
+      const res = await refresh(issued.at(-1)!);
+      expect(res.status).toBe(200);
+      // A token never outlives the session: the last ones are shorter than the usual lifetime.
+      expect(res.json().expires_in).toBe(Math.min(TTL, (end - clock.now().getTime()) / 1000));
+      issued.push(res.json().token);
+    }
+    expect(issued).toHaveLength(SESSION_MAX_HOURS * 4); // the first token and a refresh every 15 minutes, all under the limit
+
+    // One second before the end the chat is still the patient's...
+    clock.advance(end - clock.now().getTime() - 1_000);
+    expect((await post(chat, issued.at(-1)!, 'still me')).status).toBe(200);
+    expect(await identityOf(chat.conversationId, 'still me')).toEqual({ patientId: 'p-700' });
+
+    // ...and at the end no token of it works for anything: no refresh, no reconnect, no anonymous carry-on.
+    clock.advance(1_000);
+    const refused = await refresh(issued.at(-1)!);
+    expect(refused.status).toBe(403);
+    expect(refused.json()).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/session ended/) } });
+    const before = (await stored(chat.conversationId)).length;
+    for (const token of issued) {
+      expect((await post(chat, token, 'after the end')).status).toBe(403);
+      expect((await refresh(token)).status).toBe(403);
+      expect((await call('GET', `/v3/directline/conversations/${chat.conversationId}/activities`, { token })).status).toBe(403);
+      expect((await call('GET', `/v3/directline/conversations/${chat.conversationId}`, { token })).status).toBe(403);
+      expect((await call('POST', '/v3/directline/conversations', { token })).status).toBe(403);
+    }
+    expect(await stored(chat.conversationId)).toHaveLength(before);
+  });
+
+  it('ends a linked session when its link expires, if that comes first', async () => {
+    const link = createChatLink(SECRET, 'p-702', 1, clock.now());
+    clock.advance(30 * 60_000); // the patient opens it half an hour before it expires
+    const chat = await startChat(link);
+    const linkExpiry = clock.now().getTime() + 30 * 60_000;
+    const { issued, refused, refusedAt } = await refreshUntilRefused(chat.token, 100);
+    expect(issued.at(-1)!.at).toBeLessThan(linkExpiry);
+    expect(refusedAt).toBe(linkExpiry);
+    expect(refused!.json().error.message).toMatch(/session ended/);
+  });
+
+  it('keeps refreshing anonymous sessions as before, past any patient session limit', async () => {
+    const chat = await startChat();
+    const day = 24 * 3_600_000;
+    const { issued, refused } = await refreshUntilRefused(chat.token, day / REFRESH_EVERY);
+    expect(refused).toBeUndefined();
+    expect(issued).toHaveLength(day / REFRESH_EVERY + 1);
+    const res = await refresh(issued.at(-1)!.token);
+    expect(res.json().expires_in).toBe(TTL);
+    expect((await post(chat, issued.at(-1)!.token, 'a day later')).status).toBe(200);
+    expect(await identityOf(chat.conversationId, 'a day later')).toEqual({});
+  });
+
+  it('refuses a patient token that carries no session end (signed before session limits)', async () => {
+    const chat = await startChat();
+    const token = signDirectLineToken(SECRET, { conversationId: chat.conversationId, patientId: 'p-703' }, TTL, clock.now());
+    expect((await refresh(token)).status).toBe(403);
+    expect((await post(chat, token, 'hi')).status).toBe(403);
   });
 });
 

@@ -13,7 +13,17 @@ import {
   startBodySchema,
   toNewActivity,
 } from './schemas.js';
-import { isDirectLineSecret, newConversationId, signDirectLineToken, verifyChatLink, verifyDirectLineToken, type DirectLineClaims } from './tokens.js';
+import {
+  isDirectLineSecret,
+  linkedSessionEnd,
+  newConversationId,
+  signDirectLineToken,
+  tokenLifetime,
+  verifyChatLink,
+  verifyDirectLineToken,
+  type DirectLineClaims,
+  type TokenCheck,
+} from './tokens.js';
 import type { DirectLineActivity, DirectLineIdentity, DirectLineStore } from './types.js';
 
 /** What the Direct Line endpoint needs; `onUserActivity` is the bot's turn, run after the client has its answer. */
@@ -26,12 +36,15 @@ export interface DirectLineDeps {
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Token lifetime; Direct Line clients refresh every 15 minutes, so at least 900 (default 1800). */
   tokenTtlSeconds?: number;
+  /** WEBCHAT_SESSION_MAX_HOURS: a chat opened from a patient link ends this long after it opened, or when the link expires if sooner (default 8). */
+  sessionMaxHours?: number;
   clinicName: string;
   /** Shown on the page as "In an emergency call <number>" (default 911). */
   emergencyNumber?: string;
 }
 
 const DEFAULT_TTL_SECONDS = 1800;
+const DEFAULT_SESSION_MAX_HOURS = 8;
 const SMALL_BODY = 4 * 1024;
 /** 4,000 characters of text are at most 12 KB of UTF-8, plus the envelope and a small value. */
 const ACTIVITY_BODY = 32 * 1024;
@@ -44,22 +57,28 @@ const ACTIVITY_BODY = 32 * 1024;
 export async function registerDirectLine(app: FastifyInstance, deps: DirectLineDeps): Promise<void> {
   const { store, secret, clock, logger } = deps;
   const ttl = deps.tokenTtlSeconds ?? DEFAULT_TTL_SECONDS;
+  const sessionMaxHours = deps.sessionMaxHours ?? DEFAULT_SESSION_MAX_HOURS;
   if (secret.length < 32) throw new Error('web chat needs WEBCHAT_SECRET of at least 32 characters');
   if (!Number.isInteger(ttl) || ttl < 900 || ttl > 86_400) throw new Error('tokenTtlSeconds must be from 900 to 86400: clients refresh every 15 minutes');
+  if (!(sessionMaxHours > 0)) throw new Error('sessionMaxHours must be positive');
   const bodyLimit = (max: number) => Math.min(app.initialConfig.bodyLimit ?? max, max);
 
-  const session = (claims: Pick<DirectLineClaims, 'conversationId' | 'patientId'>) => ({
-    conversationId: claims.conversationId,
-    token: signDirectLineToken(secret, { conversationId: claims.conversationId, patientId: claims.patientId }, ttl, clock.now()),
-    expires_in: ttl,
-  });
+  // Every token handed out, refreshes included, keeps the patient session's end and expires by it.
+  const session = ({ conversationId, patientId, sessionEnd }: Pick<DirectLineClaims, 'conversationId' | 'patientId' | 'sessionEnd'>) => {
+    const now = clock.now();
+    return {
+      conversationId,
+      token: signDirectLineToken(secret, { conversationId, patientId, sessionEnd }, ttl, now),
+      expires_in: tokenLifetime(ttl, sessionEnd, now),
+    };
+  };
 
   const requireToken = (req: FastifyRequest, conversationId?: string): DirectLineClaims => {
     const token = bearer(req);
     // Direct Line answers 403 for any bad token; its clients treat that as "expired" and stop retrying.
     if (!token) throw new AppError('forbidden', 'missing token: send Authorization: Bearer <token>');
     const check = verifyDirectLineToken(secret, token, clock.now());
-    if (!check.ok) throw new AppError('forbidden', check.reason === 'expired' ? 'token expired' : 'invalid token');
+    if (!check.ok) throw new AppError('forbidden', refusal[check.reason]);
     if (conversationId !== undefined && check.claims.conversationId !== conversationId) throw new AppError('forbidden', 'token is not for this conversation');
     return check.claims;
   };
@@ -136,18 +155,29 @@ export async function registerDirectLine(app: FastifyInstance, deps: DirectLineD
   app.post('/chat/token', { bodyLimit: bodyLimit(SMALL_BODY), ...noStore }, async (req) => {
     // The page's own token: anonymous, or the patient named by a valid link. A bad link still gets a chat.
     const body = parseInput(chatTokenBodySchema, req.body ?? undefined, 'request body');
-    let patientId: string | undefined;
+    let linked: Pick<DirectLineClaims, 'patientId' | 'sessionEnd'> = {};
     if (body?.link) {
       const check = verifyChatLink(secret, body.link, clock.now());
-      if (check.ok) patientId = check.claims.patientId;
+      if (check.ok) linked = { patientId: check.claims.patientId, sessionEnd: linkedSessionEnd(check.claims, sessionMaxHours, clock.now()) };
       else logger.info({ reason: check.reason }, 'web chat link refused; continuing anonymously');
     }
-    const linkStatus = !body?.link ? 'none' : patientId ? 'linked' : 'expired';
-    return { ...session({ conversationId: newConversationId(), patientId }), linkStatus };
+    const linkStatus = !body?.link ? 'none' : linked.patientId ? 'linked' : 'expired';
+    return { ...session({ conversationId: newConversationId(), ...linked }), linkStatus };
   });
 
   await registerChatPage(app, { clinicName: deps.clinicName, emergencyNumber: deps.emergencyNumber ?? '911' });
 }
+
+/**
+ * What a refused token is told, always with 403: Direct Line clients take it as "expired" and stop. A patient
+ * session that ended does not go on anonymously (its transcript is the patient's): the page asks for a new link.
+ */
+const refusal: Record<Exclude<TokenCheck<unknown>, { ok: true }>['reason'], string> = {
+  malformed: 'invalid token',
+  bad_signature: 'invalid token',
+  expired: 'token expired',
+  session_ended: 'chat session ended: open your chat link again, or ask the clinic for a new one',
+};
 
 function bearer(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;

@@ -151,6 +151,19 @@ const APP_JS = `'use strict';
         webSocket: false,
         pollingInterval: 1000
       });
+      directLine.connectionStatus$.subscribe(function (connectionStatus) {
+        // 3 is ExpiredToken: the server refused the token (403) and a refresh cannot help.
+        if (connectionStatus !== 3) return;
+        if (session.linkStatus !== 'linked') {
+          status.textContent = 'This chat has ended. Reload the page to start a new one.';
+          return;
+        }
+        // A patient's session ended: stop, and take the conversation off the screen (it may be a shared phone).
+        directLine.end();
+        var chat = document.getElementById('webchat');
+        if (chat) chat.remove();
+        status.textContent = 'Your chat session has ended. To keep chatting, open your chat link again, or ask the clinic for a new one.';
+      });
       window.WebChat.renderWebChat({
         directLine: directLine,
         nonce: nonce,

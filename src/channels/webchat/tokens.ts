@@ -19,14 +19,23 @@ export const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '
 const patientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const expSchema = z.number().int().positive();
 
-const directLineClaimsSchema = z.strictObject({ conversationId: conversationIdSchema, patientId: patientIdSchema.optional(), exp: expSchema });
+// A token naming a patient must carry its session's end: without one, refreshing would keep the identity forever.
+const directLineClaimsSchema = z
+  .strictObject({ conversationId: conversationIdSchema, patientId: patientIdSchema.optional(), sessionEnd: expSchema.optional(), exp: expSchema })
+  .refine((claims) => claims.patientId === undefined || claims.sessionEnd !== undefined, 'a patient session needs its end');
 const chatLinkClaimsSchema = z.strictObject({ patientId: patientIdSchema, exp: expSchema });
 
-/** What a Direct Line token says. `exp` is in seconds since the epoch, as in JWT. */
+/**
+ * What a Direct Line token says. `exp` is in seconds since the epoch, as in JWT. `sessionEnd` (same unit) comes
+ * with `patientId`: the absolute end of the patient's session, which no token and no refresh goes past.
+ */
 export type DirectLineClaims = z.infer<typeof directLineClaimsSchema>;
 
-/** Why a token was refused; `expired` only when the signature was good. */
-export type TokenCheck<T> = { ok: true; claims: T } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+/**
+ * Why a token was refused; `expired` and `session_ended` only when the signature was good. `session_ended`:
+ * the token expired at the end of its patient session, so only a new chat link starts another.
+ */
+export type TokenCheck<T> = { ok: true; claims: T } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'session_ended' };
 
 const keyFor = (secret: string, purpose: Purpose): Buffer => createHmac('sha256', secret).update(`careloop webchat ${purpose} v1`).digest();
 
@@ -36,7 +45,7 @@ function sign(secret: string, purpose: Purpose, claims: object): string {
   return `${payload}.${signature}`;
 }
 
-function verify<T extends { exp: number }>(secret: string, purpose: Purpose, token: string, schema: z.ZodType<T>, now: Date): TokenCheck<T> {
+function verify<T extends { exp: number; sessionEnd?: number }>(secret: string, purpose: Purpose, token: string, schema: z.ZodType<T>, now: Date): TokenCheck<T> {
   const parts = token.length <= MAX_TOKEN_LENGTH ? token.split('.') : [];
   const [payload, signature] = parts;
   if (parts.length !== 2 || !payload || !signature) return { ok: false, reason: 'malformed' };
@@ -51,7 +60,8 @@ function verify<T extends { exp: number }>(secret: string, purpose: Purpose, tok
   }
   const parsed = schema.safeParse(decoded);
   if (!parsed.success) return { ok: false, reason: 'malformed' };
-  if (parsed.data.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  const { exp, sessionEnd } = parsed.data;
+  if (exp * 1000 <= now.getTime()) return { ok: false, reason: sessionEnd !== undefined && sessionEnd <= exp ? 'session_ended' : 'expired' };
   return { ok: true, claims: parsed.data };
 }
 
@@ -60,10 +70,29 @@ const expiresAt = (now: Date, seconds: number) => Math.floor(now.getTime() / 100
 /** A new unguessable conversation id (128 random bits). */
 export const newConversationId = (): string => randomBytes(16).toString('base64url');
 
-/** Signs a Direct Line token for one conversation, optionally carrying the patient the chat link named. */
-export function signDirectLineToken(secret: string, claims: { conversationId: string; patientId?: string }, ttlSeconds: number, now: Date): string {
-  return sign(secret, 'directline-token', { ...claims, exp: expiresAt(now, ttlSeconds) });
+/**
+ * Signs a Direct Line token for one conversation, optionally carrying the patient the chat link named and the
+ * end of that patient's session; the token expires in `ttlSeconds` or at the session's end, whichever is first.
+ */
+export function signDirectLineToken(
+  secret: string,
+  claims: Pick<DirectLineClaims, 'conversationId' | 'patientId' | 'sessionEnd'>,
+  ttlSeconds: number,
+  now: Date,
+): string {
+  return sign(secret, 'directline-token', { ...claims, exp: expiresAt(now, tokenLifetime(ttlSeconds, claims.sessionEnd, now)) });
 }
+
+/** Seconds a new Direct Line token lives: `ttlSeconds`, cut short by the end of its patient session. */
+export const tokenLifetime = (ttlSeconds: number, sessionEnd: number | undefined, now: Date): number =>
+  sessionEnd === undefined ? ttlSeconds : Math.min(ttlSeconds, sessionEnd - Math.floor(now.getTime() / 1000));
+
+/**
+ * When a session opened from a chat link must end (seconds since the epoch): at the link's expiry, or
+ * `maxHours` after opening, whichever comes first. Opening the link again, while it is valid, starts a new session.
+ */
+export const linkedSessionEnd = (link: { exp: number }, maxHours: number, now: Date): number =>
+  Math.min(link.exp, expiresAt(now, Math.round(maxHours * 3600)));
 
 /** Checks a Direct Line token's signature and expiry; no database read. */
 export function verifyDirectLineToken(secret: string, token: string, now: Date): TokenCheck<DirectLineClaims> {
