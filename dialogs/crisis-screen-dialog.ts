@@ -1,8 +1,9 @@
+import { ActivityTypes } from 'botbuilder';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { readScreenAnswer, scoreScreen, screenQuestions, type ScreenResult } from '../src/domain/safety/crisis-screen.js';
 import type { SafetyService } from '../src/domain/safety/service.js';
 import { DialogIds } from './ids.js';
-import { identityOf } from './identity.js';
+import { identityOf, URGENT } from './identity.js';
 import { InterruptibleDialog } from './interruptible-dialog.js';
 
 type Answer = 'yes' | 'no';
@@ -34,8 +35,9 @@ export class CrisisScreenDialog extends InterruptibleDialog {
     const state = stateOf(step.options);
     const { questions, acuity, answerHint, retry } = screenQuestions();
     const question = questions[state.answers.length] ?? acuity;
-    const prompt = `${state.retried ? `${retry} ` : ''}${question.ask} ${answerHint}`;
-    return step.prompt(DialogIds.crisisScreenAnswer, { prompt });
+    const text = `${state.retried ? `${retry} ` : ''}${question.ask} ${answerHint}`;
+    // Crisis care: the screen's questions and results are never held back by the SMS reply cap.
+    return step.prompt(DialogIds.crisisScreenAnswer, { prompt: { type: ActivityTypes.Message, text, channelData: URGENT } });
   }
 
   private async collect(step: WaterfallStepContext) {
@@ -54,7 +56,9 @@ export class CrisisScreenDialog extends InterruptibleDialog {
   }
 
   private async conclude(step: WaterfallStepContext, result: ScreenResult) {
-    for (const text of await this.safety.screenResult(result, identityOf(step.context))) await step.context.sendActivity(text);
+    for (const text of await this.safety.screenResult(result, identityOf(step.context))) {
+      await step.context.sendActivity({ type: ActivityTypes.Message, text, channelData: URGENT });
+    }
     return step.endDialog({ result });
   }
 }

@@ -14,5 +14,15 @@ export function identityOf(context: TurnContext): TurnIdentity {
 /** Marks an outbound activity as the one message allowed after STOP. */
 export const OPT_OUT_CONFIRMATION = { careloop: { kind: 'opt_out_confirmation' } } as const;
 
-export const isOptOutConfirmation = (channelData: unknown): boolean =>
-  (channelData as { careloop?: { kind?: string } } | undefined)?.careloop?.kind === 'opt_out_confirmation';
+/** Marks an outbound activity as emergency or crisis instructions: the SMS reply cap never holds it back. */
+export const URGENT = { careloop: { kind: 'urgent' } } as const;
+
+const markOf = (channelData: unknown): string | undefined => (channelData as { careloop?: { kind?: string } } | undefined)?.careloop?.kind;
+
+export const isOptOutConfirmation = (channelData: unknown): boolean => markOf(channelData) === 'opt_out_confirmation';
+
+/** The outbound kind an activity is marked with, if any. */
+export function markedKind(channelData: unknown): 'opt_out_confirmation' | 'urgent' | undefined {
+  const mark = markOf(channelData);
+  return mark === 'opt_out_confirmation' || mark === 'urgent' ? mark : undefined;
+}

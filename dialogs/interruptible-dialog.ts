@@ -2,7 +2,7 @@ import { ActivityTypes } from 'botbuilder';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { SafetyService } from '../src/domain/safety/service.js';
 import { DialogIds } from './ids.js';
-import { identityOf, OPT_OUT_CONFIRMATION } from './identity.js';
+import { identityOf, OPT_OUT_CONFIRMATION, URGENT } from './identity.js';
 
 const CHECKED = Symbol('careloop.interruptsChecked');
 
@@ -31,7 +31,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     const outcome = await this.safety.check(context.activity.text ?? '', identityOf(context), { screening: isScreening(innerDc) });
     if (!outcome) return undefined;
     for (const reply of outcome.replies) {
-      await context.sendActivity({ type: ActivityTypes.Message, text: reply.text, channelData: reply.optOutConfirmation ? OPT_OUT_CONFIRMATION : undefined });
+      const channelData = reply.optOutConfirmation ? OPT_OUT_CONFIRMATION : reply.urgent ? URGENT : undefined;
+      await context.sendActivity({ type: ActivityTypes.Message, text: reply.text, channelData });
     }
     if (outcome.kind === 'screen') {
       // Whatever the patient was doing (a check-in score, a symptom question) ends: the screener asks now.

@@ -1,3 +1,4 @@
+import { ActivityTypes } from 'botbuilder';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { SafetyService } from '../src/domain/safety/service.js';
 import { answerKind, readAnswer, yesNoPart } from '../src/domain/symptoms/answers.js';
@@ -6,7 +7,7 @@ import type { AnsweredFollowUp, SymptomCheckService, SymptomSettings } from '../
 import type { TriageResult } from '../src/domain/triage/engine.js';
 import { levelRank, type FollowUpQuestion } from '../src/domain/triage/types.js';
 import { DialogIds } from './ids.js';
-import { identityOf } from './identity.js';
+import { identityOf, URGENT } from './identity.js';
 import { InterruptibleDialog } from './interruptible-dialog.js';
 
 const MAX_FOLLOW_UPS = 3;
@@ -158,9 +159,12 @@ export class SymptomCheckDialog extends InterruptibleDialog {
     const result = this.symptoms.applyFollowUps(check.result, check.answers);
     const alerted = await this.symptoms.raiseIfNeeded(result, identityOf(step.context));
     const messages = resultMessages(result, this.settings, check.unanswered);
-    await step.context.sendActivity(messages.advice);
-    await step.context.sendActivity(messages.why);
-    if (alerted) await step.context.sendActivity('Your care team has been told about this check.');
+    // An emergency result (reached through a follow-up answer) is emergency instructions: the reply cap lets it through.
+    const channelData = result.level === 'emergency' ? URGENT : undefined;
+    const send = (text: string) => step.context.sendActivity({ type: ActivityTypes.Message, text, channelData });
+    await send(messages.advice);
+    await send(messages.why);
+    if (alerted) await send('Your care team has been told about this check.');
     return step.endDialog({ level: result.level, question });
   }
 }

@@ -1,5 +1,5 @@
 import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
-import { identityOf, isOptOutConfirmation, TURN_IDENTITY } from '../../dialogs/identity.js';
+import { identityOf, markedKind, TURN_IDENTITY } from '../../dialogs/identity.js';
 import type { Purpose } from '../domain/consent/consent.js';
 import type { OutboundGateway, SendOutcome } from '../domain/messaging/gateway.js';
 import type { MessageChannel, OutboundKind } from '../domain/messaging/types.js';
@@ -46,7 +46,8 @@ export class GatewayAdapter extends BotAdapter {
         responses.push({ id: '' }); // typing and other non-message activities are not sent on these channels
         continue;
       }
-      const kind: OutboundKind = isOptOutConfirmation(activity.channelData) ? 'opt_out_confirmation' : outbound.kind;
+      // Only replies can be urgent or a confirmation: a proactive turn keeps its consent and quiet-hours checks.
+      const kind: OutboundKind = (outbound.kind === 'reply' && markedKind(activity.channelData)) || outbound.kind;
       const result = await this.gateway.send({
         channel: this.channel,
         address: identity.address,

@@ -5,6 +5,7 @@ import type { EducationService } from '../domain/education/ask.js';
 import type { SymptomCheckService } from '../domain/symptoms/service.js';
 import { OutboundGateway, type Deliver } from '../domain/messaging/gateway.js';
 import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
+import { replyCapNotice } from '../domain/messaging/reply-cap.js';
 import type { MessageChannel } from '../domain/messaging/types.js';
 import type { PatientService } from '../domain/patients/service.js';
 import { SafetyService, type SafetySettings } from '../domain/safety/service.js';
@@ -32,6 +33,8 @@ export interface ConversationDeps {
   education: EducationService;
   /** How each channel delivers; the gateway calls them after its checks. */
   providers: Partial<Record<MessageChannel, Deliver>>;
+  /** SMS_REPLIES_PER_MINUTE: replies one number can get per minute (emergency and crisis replies always go). */
+  smsRepliesPerMinute: number;
 }
 
 /** Everything conversational, wired once: state storage, safety, dialogs, bot, gateway, adapters, runtime. */
@@ -46,6 +49,7 @@ export function createConversations(deps: ConversationDeps) {
   const onCarrierOptOut = (channel: MessageChannel, address: string, patientId: string | undefined) => optOuts.optOut({ channel, address, patientId }, 'carrier');
   const gateway = new OutboundGateway({
     messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours, providers: deps.providers, optOuts,
+    replyCap: { perMinute: deps.smsRepliesPerMinute, notice: replyCapNotice(deps.settings.emergencyNumber) },
   });
 
   const conversationState = new ConversationState(deps.stateStorage ?? new MongoStorage(deps.db.models));

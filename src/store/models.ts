@@ -82,7 +82,9 @@ export function defineModels(connection: Connection, clock: Clock) {
       requestId: String,
       reason: String,
       prevHash: { type: String, required: true },
+      macKeyId: String, // absent on events written before audit keys, like mac
       hash: { type: String, required: true },
+      mac: String,
     },
     { collection: 'auditevents', versionKey: false },
   );
@@ -99,8 +101,17 @@ export function defineModels(connection: Connection, clock: Clock) {
       address: { type: String, required: true },
       optedOut: { type: Boolean, required: true, default: false },
       optedOutAt: Date,
+      // Opt-ins so far: numbers the opt-out periods, so each period gets its own single confirmation.
+      optIns: { type: Number, default: 0 },
     },
     { timestamps: { ...timestamps, createdAt: false }, collection: 'contacts', versionKey: false },
+  );
+
+  // The one STOP confirmation of an opt-out period, `<channel>:<address>#<optIns>`: created by insert, so of two
+  // STOPs racing (even on two instances) exactly one is confirmed. `messageId`: the STOP it answered.
+  const optOutConfirmationSchema = new Schema(
+    { _id: { type: String, required: true }, messageId: { type: String, required: true } },
+    { timestamps: { ...timestamps, updatedAt: false }, collection: 'optoutconfirmations', versionKey: false },
   );
 
   // An active patient's hold on an address, one document per address: created by insert (the unique _id
@@ -177,6 +188,7 @@ export function defineModels(connection: Connection, clock: Clock) {
   return {
     Contact: connection.model('Contact', contactSchema),
     AddressClaim: connection.model('AddressClaim', addressClaimSchema),
+    OptOutConfirmation: connection.model('OptOutConfirmation', optOutConfirmationSchema),
     Message: connection.model('Message', messageSchema),
     BotState: connection.model('BotState', botStateSchema),
     BotStateVersion: connection.model('BotStateVersion', botStateVersionSchema),

@@ -15,6 +15,7 @@ const delivered: Message[] = [];
 let patientId: string;
 let educationOnlyId: string;
 let refusedId: string;
+const REPLIES_PER_MINUTE = 3;
 
 beforeAll(async () => {
   ({ db } = await openTestDatabase({ clock }));
@@ -28,8 +29,10 @@ beforeAll(async () => {
         delivered.push(message);
         return { providerId: `SM${delivered.length}`, status: 'queued' };
       },
+      webchat: async () => ({ status: 'sent' }),
     },
     optOuts: new OptOutService({ contacts: repos.contacts, patients, clock }),
+    replyCap: { perMinute: REPLIES_PER_MINUTE, notice: 'Too many messages: replies pause for a minute. Emergency: call 911.' },
   });
   const team = await repos.careTeams.create({ name: 'Team', timeZone: 'America/New_York' });
   const actor = { keyId: 'test', role: 'admin' };
@@ -90,5 +93,45 @@ describe('outbound gateway', () => {
     expect(outcome).toMatchObject({ status: 'failed', errorCode: '21610' });
     expect(await db.repositories.contacts.get('sms', '+15557770009')).toMatchObject({ optedOut: true });
     expect((await db.repositories.patients.get(refusedId))?.consent.sms).toMatchObject({ granted: false, source: 'sms:carrier' });
+  });
+
+  it('caps SMS replies per number per minute: then one notice, then nothing but urgent replies, until the minute is over', async () => {
+    const flooder = '+15557770003';
+    let n = 0;
+    const reply = (overrides: Partial<OutboundRequest> = {}) =>
+      gateway.send({ channel: 'sms', address: flooder, text: 'Reply 1 to check in.', idempotencyKey: `reply:flood:${n++}`, kind: 'reply', ...overrides });
+    const statuses = async (count: number) => {
+      const outcomes: string[] = [];
+      for (let i = 0; i < count; i++) outcomes.push((await reply()).status);
+      return outcomes;
+    };
+
+    expect(await statuses(REPLIES_PER_MINUTE)).toEqual(Array(REPLIES_PER_MINUTE).fill('queued'));
+    const notice = await reply();
+    expect(notice).toMatchObject({ status: 'queued' });
+    expect(delivered.at(-1)).toMatchObject({ id: notice.messageId, text: expect.stringMatching(/^Too many messages/), kind: 'reply_cap_notice' });
+    const held = await reply();
+    expect(held).toMatchObject({ status: 'blocked', reason: 'reply_cap' });
+    expect(await db.repositories.messages.get(held.messageId)).toMatchObject({ status: 'blocked', blockedReason: 'reply_cap', text: 'Reply 1 to check in.' });
+
+    // What always goes: emergency instructions, the opt-out confirmation, CareLoop's own messages, other numbers, web chat.
+    expect(await reply({ kind: 'urgent', text: 'This may be an emergency. Call 911 now.' })).toMatchObject({ status: 'queued' });
+    expect(await reply({ kind: 'opt_out_confirmation' })).toMatchObject({ status: 'queued' });
+    expect(await gateway.send(reminder({ address: flooder, idempotencyKey: 'job:flood-reminder' }))).toMatchObject({ status: 'queued' });
+    expect(await reply({ address: '+15557770004' })).toMatchObject({ status: 'queued' });
+    expect(await reply({ channel: 'webchat', address: 'conv-flood' })).toMatchObject({ status: 'sent' });
+    expect(await statuses(3)).toEqual(['blocked', 'blocked', 'blocked']);
+
+    // The next minute starts over; a re-run turn (same key) sends nothing and uses up no place.
+    clock.advance(60_000);
+    try {
+      const first = await reply();
+      expect(await gateway.send({ channel: 'sms', address: flooder, text: 'again', idempotencyKey: first.messageId, kind: 'reply' })).toMatchObject({ status: 'duplicate' });
+      const before = delivered.length;
+      expect(await statuses(REPLIES_PER_MINUTE)).toEqual(Array(REPLIES_PER_MINUTE).fill('queued'));
+      expect(delivered.slice(before).map((m) => m.kind)).toEqual([...Array(REPLIES_PER_MINUTE - 1).fill('reply'), 'reply_cap_notice']);
+    } finally {
+      clock.advance(-60_000);
+    }
   });
 });

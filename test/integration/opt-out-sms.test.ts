@@ -78,3 +78,36 @@ describe('plain-language opt-out by SMS', () => {
     expect(await optedOut(phone)).toBe(false);
   });
 });
+
+describe('one confirmation per opt-out (CTIA)', () => {
+  const confirmations = (phone: string) => fake.messages.filter((m) => m.to === phone && UNSUBSCRIBED.test(m.body));
+  const inbound = async (phone: string) => (await sms.app.db.models.Message.find({ address: phone, direction: 'inbound' }).lean()).map((m) => m.text).sort();
+
+  it('STOP three times confirms once and stores all three; START then STOP confirms again', async () => {
+    const { phone } = await enroll();
+    expect(await say(phone, 'STOP')).toEqual([expect.stringMatching(UNSUBSCRIBED)]);
+    expect(await say(phone, 'stop')).toEqual([]);
+    expect(await say(phone, 'please stop texting me')).toEqual([]);
+    expect(await inbound(phone)).toEqual(['STOP', 'please stop texting me', 'stop']);
+    expect(await optedOut(phone)).toBe(true);
+
+    expect(await say(phone, 'START')).toEqual([expect.stringMatching(/subscribed .* again/)]);
+    expect(await say(phone, 'STOP')).toEqual([expect.stringMatching(UNSUBSCRIBED)]);
+    expect(await say(phone, 'STOP')).toEqual([]);
+    expect(confirmations(phone)).toHaveLength(2);
+  });
+
+  it('two STOPs at the same moment on two instances, then a third: one confirmation, all three stored', async () => {
+    const second = await startSmsApp(fake, { dbName: sms.config.MONGODB_DB_NAME });
+    const { phone } = await enroll();
+    const answers = await Promise.all([sms.text(phone, 'STOP'), second.text(phone, 'Stop')]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await Promise.all([sms.drain(), second.drain()]);
+    expect(await say(phone, 'STOP')).toEqual([]);
+    expect(confirmations(phone)).toHaveLength(1);
+    expect(await inbound(phone)).toEqual(['STOP', 'STOP', 'Stop']);
+    const recorded = await sms.app.db.models.Message.find({ address: phone, direction: 'outbound', kind: 'opt_out_confirmation' }).lean();
+    expect(recorded).toHaveLength(1);
+  });
+});
+

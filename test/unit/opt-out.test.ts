@@ -82,6 +82,7 @@ describe('the one opt-out path', () => {
       get: async (channel, address) => ({ patientId: known, optedOut: contacts.get(`${channel}:${address}`) ?? false }),
       isOptedOut: async (channel, address) => contacts.get(`${channel}:${address}`) ?? false,
       setOptedOut: async (channel: MessageChannel, address, optedOut) => void contacts.set(`${channel}:${address}`, optedOut),
+      claimOptOutConfirmation: async () => true, // the real claim is tested on the database (opt-out-sms.test.ts)
     };
     const patients = { recordChannelConsent: async (id: string, channel: string, granted: boolean, source: string) => void consent.push([id, channel, granted, source]) };
     return { service: new OptOutService({ contacts: directory, patients, clock: fixedClock(new Date('2026-03-10T15:00:00Z')) }), contacts, consent };

@@ -48,6 +48,14 @@ export class OptOutService implements OptOutRecorder {
     await this.set(target, true, how);
   }
 
+  /**
+   * Whether the opt-out request `messageId` is the one to confirm: the first since the address last opted in.
+   * STOP sent again while opted out is recorded and answered with nothing (CTIA: one confirmation per opt-out).
+   */
+  claimConfirmation(target: OptOutTarget, messageId: string): Promise<boolean> {
+    return this.deps.contacts.claimOptOutConfirmation(target.channel, target.address, messageId);
+  }
+
   /** Whether the address has opted out: YES means opt-in only for such an address. */
   isOptedOut(channel: MessageChannel, address: string): Promise<boolean> {
     return this.deps.contacts.isOptedOut(channel, address);

@@ -4,6 +4,7 @@ import type { OptOutRecorder } from '../consent/opt-out.js';
 import type { PatientRepository } from '../patients/ports.js';
 import type { ContactDirectory, MessageLog } from './ports.js';
 import { inQuietHours, type QuietHours } from './quiet-hours.js';
+import { ReplyCap, type CapDecision } from './reply-cap.js';
 import { statusRank } from './status.js';
 import { DeliveryError, type BlockedReason, type DeliveryResult, type MediaRef, type Message, type MessageChannel, type OutboundKind } from './types.js';
 
@@ -39,19 +40,35 @@ export interface GatewayDeps {
   providers: Partial<Record<MessageChannel, Deliver>>;
   /** The one opt-out path: a send the carrier refuses as opted out (Twilio 21610) is recorded through it. */
   optOuts: OptOutRecorder;
+  /** SMS replies per number per minute (SMS_REPLIES_PER_MINUTE), and the one notice sent when they run out. */
+  replyCap: { perMinute: number; notice: string };
 }
 
 /**
- * The one place that sends anything to a patient, on any channel. It checks opt-out, consent and quiet
- * hours, records the message under its idempotency key BEFORE calling the provider (so a crash never sends
- * twice and never sends unrecorded), then records the provider's id and status.
+ * Channels whose replies the cap counts: SMS, where every reply costs money and a flood can get the sending
+ * number flagged by carriers. Web chat and Teams replies cost nothing, and Direct Line already limits requests
+ * per conversation; holding their replies back would only leave a chat unanswered.
+ */
+const CAPPED_CHANNELS: ReadonlySet<MessageChannel> = new Set(['sms']);
+
+/**
+ * The one place that sends anything to a patient, on any channel. It checks opt-out, consent, quiet hours and
+ * the SMS reply cap, records the message under its idempotency key BEFORE calling the provider (so a crash
+ * never sends twice and never sends unrecorded), then records the provider's id and status.
  */
 export class OutboundGateway {
-  constructor(private readonly deps: GatewayDeps) {}
+  private readonly replyCap: ReplyCap;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.replyCap = new ReplyCap(deps.replyCap.perMinute);
+  }
 
   async send(request: OutboundRequest, deliver?: Deliver): Promise<SendOutcome> {
     const now = this.deps.clock.now();
-    const blockedReason = await this.refusal(request, now);
+    const refused = await this.refusal(request, now);
+    const capped = refused ? undefined : this.capReply(request, now);
+    const blockedReason = refused ?? (capped === 'hold' ? 'reply_cap' : undefined);
+    const notice = capped === 'notice';
     const message: Message = {
       // A refused attempt is recorded as `<key>~blocked~<time>`, without using up the key, so the same
       // message can go out later (after quiet hours, after START).
@@ -60,17 +77,21 @@ export class OutboundGateway {
       channel: request.channel,
       address: request.address,
       patientId: request.patientId,
-      text: request.text,
-      media: request.media ?? [],
+      text: notice ? this.deps.replyCap.notice : request.text,
+      media: notice ? [] : (request.media ?? []),
       status: blockedReason ? 'blocked' : 'queued',
       statusRank: statusRank(blockedReason ? 'blocked' : 'queued'),
       blockedReason,
-      kind: request.kind,
+      kind: notice ? 'reply_cap_notice' : request.kind,
       purpose: request.purpose,
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await this.deps.messages.insert(message))) return { status: 'duplicate', messageId: message.id };
+    if (!(await this.deps.messages.insert(message))) {
+      // A re-run turn: the first run sent this reply and counted it already.
+      if (capped === 'send') this.replyCap.giveBack(capKey(request));
+      return { status: 'duplicate', messageId: message.id };
+    }
     if (blockedReason) return { status: 'blocked', messageId: message.id, reason: blockedReason };
 
     const provider = deliver ?? this.deps.providers[request.channel];
@@ -103,7 +124,18 @@ export class OutboundGateway {
     return undefined;
   }
 
+  /**
+   * The reply cap, for plain SMS replies only: urgent replies (emergency and crisis instructions) and the opt-out
+   * confirmation always go, and proactive messages are CareLoop's own, not answers to a flood.
+   */
+  private capReply(request: OutboundRequest, now: Date): CapDecision | undefined {
+    if (request.kind !== 'reply' || !CAPPED_CHANNELS.has(request.channel)) return undefined;
+    return this.replyCap.take(capKey(request), now);
+  }
+
   private async recordCarrierOptOut(request: OutboundRequest): Promise<void> {
     await this.deps.optOuts.optOut({ channel: request.channel, address: request.address, patientId: request.patientId }, 'carrier');
   }
 }
+
+const capKey = (request: OutboundRequest) => `${request.channel}:${request.address}`;

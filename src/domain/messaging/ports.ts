@@ -21,6 +21,12 @@ export interface ContactDirectory {
   isOptedOut(channel: MessageChannel, address: string): Promise<boolean>;
   /** Records an opt-out or opt-in for the address, known patient or not. */
   setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void>;
+  /**
+   * Claims the one confirmation of the address's current opt-out period (which ends at the next opt-in) for the
+   * inbound message `messageId`: true for the first claim, and again for the same message (a re-run turn); false
+   * for any other message. Decided by an insert under a unique key, so it holds across instances.
+   */
+  claimOptOutConfirmation(channel: MessageChannel, address: string, messageId: string): Promise<boolean>;
 }
 
 export type { MessageStatus };

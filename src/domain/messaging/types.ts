@@ -19,7 +19,8 @@ export type MessageStatus =
   | 'simulated'
   | 'blocked';
 
-export type BlockedReason = 'opted_out' | 'no_consent' | 'quiet_hours' | 'inactive_patient';
+/** `reply_cap`: the number reached its replies for the minute (SMS_REPLIES_PER_MINUTE); see reply-cap.ts. */
+export type BlockedReason = 'opted_out' | 'no_consent' | 'quiet_hours' | 'inactive_patient' | 'reply_cap';
 
 /** A media attachment (an MMS photo), kept as a reference: the bytes stay with the provider. */
 export interface MediaRef {
@@ -44,7 +45,8 @@ export interface Message {
   providerId?: string;
   errorCode?: string;
   blockedReason?: BlockedReason;
-  kind?: OutboundKind;
+  /** `reply_cap_notice`: the gateway sent the reply cap's notice in place of this reply. */
+  kind?: OutboundKind | 'reply_cap_notice';
   purpose?: Purpose;
   createdAt: Date;
   updatedAt: Date;
@@ -52,10 +54,12 @@ export interface Message {
 
 /**
  * `reply`: answers a message the patient just sent (consent implied by writing, still never after STOP).
+ * `urgent`: a reply that tells the patient what to do in an emergency or a crisis: never held back by the reply
+ * cap (still never sent after STOP).
  * `proactive`: CareLoop starts it (reminders, check-ins): needs consent for the purpose and respects quiet hours.
  * `opt_out_confirmation`: the single message allowed after STOP.
  */
-export type OutboundKind = 'reply' | 'proactive' | 'opt_out_confirmation';
+export type OutboundKind = 'reply' | 'urgent' | 'proactive' | 'opt_out_confirmation';
 
 /** What a provider answers when asked to deliver. */
 export interface DeliveryResult {

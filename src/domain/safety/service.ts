@@ -27,7 +27,11 @@ export interface SafetyOutcome {
    * the dialog layer ends the current flow and begins the crisis screener (dialogs/crisis-screen-dialog.ts).
    */
   kind: 'emergency' | 'crisis' | 'screen' | 'stop' | 'partial_opt_out' | 'start' | 'help' | 'handoff';
-  replies: { text: string; optOutConfirmation?: boolean }[];
+  /**
+   * `urgent`: emergency or crisis instructions, which no reply cap may hold back. `optOutConfirmation`: the one
+   * message allowed after STOP; a STOP while already opted out gets no reply at all.
+   */
+  replies: { text: string; urgent?: boolean; optOutConfirmation?: boolean }[];
   endDialogs: boolean;
 }
 
@@ -65,7 +69,7 @@ export class SafetyService {
     const decided = crisis !== undefined || dismissed;
     const emergency = detectEmergencies(text).find((match) => !(decided && EMERGENCY_CRISIS_KINDS.has(match.kind)));
     if (emergency) return this.emergency(emergency, who);
-    if (crisis && !options.screening) return { kind: 'screen', replies: [{ text: screenIntro(this.deps.settings) }], endDialogs: true };
+    if (crisis && !options.screening) return { kind: 'screen', replies: [{ text: screenIntro(this.deps.settings), urgent: true }], endDialogs: true };
     const keyword = detectOptKeyword(text);
     if (keyword === 'stop') return this.stop(who, 'keyword');
     if (keyword === 'start') {
@@ -89,7 +93,7 @@ export class SafetyService {
   private async crisis(match: CrisisMatch, who: TurnIdentity, reason = `crisis:${match.kind} "${match.evidence}"`): Promise<SafetyOutcome> {
     await this.raise(who, 'emergency', 'critical', reason);
     const replies = crisisReplies(match.kind, Boolean(who.patient), this.deps.settings);
-    return { kind: 'crisis', replies: replies.map((text) => ({ text })), endDialogs: true };
+    return { kind: 'crisis', replies: replies.map((text) => ({ text, urgent: true })), endDialogs: true };
   }
 
   /**
@@ -116,11 +120,13 @@ export class SafetyService {
     const second = who.patient
       ? 'We have alerted your care team, but do not wait for them.'
       : `This number is not linked to a care team, so no one here has been alerted. Please call ${emergencyNumber}.`;
-    return { kind: 'emergency', replies: [{ text: `${first}${why}` }, { text: second }], endDialogs: true };
+    return { kind: 'emergency', replies: [{ text: `${first}${why}`, urgent: true }, { text: second, urgent: true }], endDialogs: true };
   }
 
+  /** Opts out; only the first opt-out message since the last opt-in is confirmed (CTIA: one confirmation). */
   private async stop(who: TurnIdentity, how: OptOutHow): Promise<SafetyOutcome> {
     await this.deps.optOuts.optOut(target(who), how);
+    if (!(await this.deps.optOuts.claimConfirmation(target(who), who.messageId))) return { kind: 'stop', replies: [], endDialogs: true };
     const text = `You are unsubscribed from ${this.deps.settings.clinicName} messages and will get no more. Reply START to subscribe again.`;
     return { kind: 'stop', replies: [{ text, optOutConfirmation: true }], endDialogs: true };
   }

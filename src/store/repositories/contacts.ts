@@ -35,8 +35,24 @@ export class MongoContactDirectory implements ContactDirectory {
   async setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void> {
     await upsertById(this.models.Contact, contactId(channel, address), {
       $set: { optedOut, ...(optedOut ? { optedOutAt: at } : {}) },
+      // An opt-in starts a new opt-out period (two racing increments may count as one: still a new period).
+      ...(optedOut ? {} : { $inc: { optIns: 1 } }),
       $setOnInsert: { channel, address },
     });
+  }
+
+  async claimOptOutConfirmation(channel: MessageChannel, address: string, messageId: string): Promise<boolean> {
+    const id = contactId(channel, address);
+    const period = (await this.models.Contact.findById(id).lean())?.optIns ?? 0;
+    const _id = `${id}#${period}`;
+    try {
+      await this.models.OptOutConfirmation.create({ _id, messageId });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw new Error('claiming the opt-out confirmation', { cause: err });
+      // The same STOP's turn running again (after a state conflict) keeps its claim.
+      return (await this.models.OptOutConfirmation.findById(_id).lean())?.messageId === messageId;
+    }
   }
 
   /** Gives the address to the patient; 409 when another active patient holds it. */
