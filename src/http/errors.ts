@@ -8,11 +8,14 @@ const codeByStatus = new Map<number, ErrorCode>(
 /**
  * The one error handler. Caller errors (AppError, fastify's own 4xx such as malformed JSON or an oversized
  * body, a CastError from a sanitized filter) are answered with their reason; anything else is ours: logged
- * once with its cause chain, answered with a generic 500 and never a stack trace.
+ * once with its cause chain, answered with a generic 500 and never a stack trace. A limiter's refusal is
+ * logged once per client and window (a warning), so a flood cannot grow the logs.
  */
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, code, message, details } = describe(err);
-  if (status >= 500 && status !== 503) req.log.error({ err }, 'request failed');
+  if (req.throttle && status === 429) {
+    if (req.throttle.first) req.log.warn({ reason: req.throttle.reason }, 'throttling a client');
+  } else if (status >= 500 && status !== 503) req.log.error({ err }, 'request failed');
   else req.log.info({ code, status }, 'request rejected');
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="careloop"');
   return reply.code(status).send({ error: details === undefined ? { code, message } : { code, message, details } });

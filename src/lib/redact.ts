@@ -12,11 +12,13 @@ const PHONE = new RegExp(
   'g',
 );
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
+/** The user and password of a connection string (mongodb://user:pw@host), which a driver's error may repeat. */
+const URI_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 const PARAM_NAME = /^[A-Za-z][\w.[\]$-]{0,63}$/;
 
-/** Replaces phone numbers and e-mail addresses in free text; dates, times, ports and IP addresses stay. */
+/** Replaces phone numbers, e-mail addresses and URI credentials in free text; dates, times, ports and IP addresses stay. */
 export function redactText(text: string): string {
-  return text.replace(PHONE, '[phone]').replace(EMAIL, '[email]');
+  return text.replace(URI_CREDENTIALS, '$1[credentials]@').replace(PHONE, '[phone]').replace(EMAIL, '[email]');
 }
 
 /** A URL as safe to log: the path (scrubbed), and the names of query parameters without their values. */

@@ -44,9 +44,9 @@ describe('parseConfig', () => {
   });
 
   it('parses numbers and booleans from strings', () => {
-    const config = parseConfig({ PORT: '8080', TRUST_PROXY: 'yes', PUBLIC_BASE_URL: 'https://careloop.example.org' });
+    const config = parseConfig({ PORT: '8080', TRUST_PROXY: '1', PUBLIC_BASE_URL: 'https://careloop.example.org' });
     expect(config.PORT).toBe(8080);
-    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.TRUST_PROXY).toBe(1);
     expect(config.PUBLIC_BASE_URL).toBe('https://careloop.example.org');
   });
 

@@ -39,6 +39,11 @@ describe('redactText', () => {
     expect(redactText(text)).toBe(text);
   });
 
+  it('removes the user and password of a connection string, whatever its host', () => {
+    expect(redactText('connect ECONNREFUSED mongodb://careloop:s3cr%40t@localhost:27017/careloop')).toBe('connect ECONNREFUSED mongodb://[credentials]@localhost:27017/careloop');
+    expect(redactText('postgres://admin:pw@db.internal.example.org/careloop failed')).toBe('postgres://[credentials]@db.internal.example.org/careloop failed');
+  });
+
   it('leaves text without PHI alone', () => {
     expect(redactText('')).toBe('');
     expect(redactText('patient abc enrolled')).toBe('patient abc enrolled');

@@ -33,6 +33,16 @@ const activitySchema = z.looseObject({
   text: z.string().max(10_000).optional(),
 });
 
+/**
+ * A caller on this machine, talking to us directly: the connection comes from a loopback address and carries no
+ * forwarding header. A forwarded request may come from anywhere (a reverse proxy on this host forwards remote
+ * clients), and the client address derived from X-Forwarded-For is only as good as TRUST_PROXY.
+ */
+function isLocalCaller(req: FastifyRequest): boolean {
+  const forwarded = ['x-forwarded-for', 'forwarded', 'x-real-ip'].some((header) => req.headers[header] !== undefined);
+  return !forwarded && LOOPBACK.has(req.socket.remoteAddress ?? '') && LOOPBACK.has(req.ip);
+}
+
 /** Replies of one turn are numbered across every send, so each gets its own idempotency key. */
 function nextReplyNumber(context: TurnContext): number {
   const n = (context.turnState.get(REPLY_COUNT) as number | undefined) ?? 0;
@@ -77,7 +87,7 @@ export function botFrameworkRoutes(app: FastifyInstance, deps: BotFrameworkDeps)
   });
 
   app.post('/api/messages', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!config.MICROSOFT_APP_ID && !LOOPBACK.has(req.ip)) {
+    if (!config.MICROSOFT_APP_ID && !isLocalCaller(req)) {
       throw new AppError('unauthorized', 'Bot Framework credentials are not configured: /api/messages accepts local traffic only');
     }
     const parsed = activitySchema.safeParse(req.body);
