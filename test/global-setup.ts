@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startFerretDb } from '../src/store/ferretdb.js';
+import { ferretDbBinaryIsCurrent, startFerretDb } from '../src/store/ferretdb.js';
+import { describeMissing, findMissing, testMachine } from './helpers/prerequisites.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,8 +11,19 @@ declare module 'vitest' {
   }
 }
 
-/** Starts one FerretDB (SQLite, temp dir, free port) for the run, or uses MONGODB_URI when it is given. */
+/**
+ * Checks the machine first (Go, chromium, PostgreSQL), then starts one FerretDB (SQLite, temp dir, free port) for
+ * the run, or uses MONGODB_URI when it is given.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Go even with MONGODB_URI: the e2e tests start CareLoop processes on the embedded database (test/helpers/process.ts).
+  const missing = await findMissing(testMachine(process.env, !ferretDbBinaryIsCurrent()));
+  if (missing.length) {
+    // Exit rather than throw: vitest would bury the list under "No test files found" and an error banner.
+    process.stderr.write(`\n${describeMissing(missing)}\n\n`);
+    process.exit(1);
+  }
+
   const external = process.env.MONGODB_URI;
   if (external) {
     project.provide('mongoUri', external);
@@ -25,3 +37,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }
+

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../lib/errors.js';
+import { buildFerretDb } from './ferretdb-build.js';
 
 /** tools/ferretdb: our Go main module that embeds FerretDB v1.24.2 (see its main.go for why). */
 export const FERRETDB_SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tools/ferretdb');
@@ -17,7 +18,7 @@ export interface FerretDbOptions {
   binary?: string;
   /** Listen address; port 0 picks a free one. */
   listen?: string;
-  /** Progress messages for a person waiting (the first build takes about a minute). */
+  /** Progress lines for a person waiting: the first build downloads Go modules and compiles for a minute or more. */
   onProgress?: (message: string) => void;
   /** Extra wrapper flags, for benchmarks (e.g. --id-index=false). */
   extraArgs?: string[];
@@ -38,13 +39,13 @@ export const stateFilePath = (dataDir: string) => path.join(dataDir, 'ferretdb.j
  * Builds the wrapper when the binary is missing or older than its sources; returns the binary's path.
  * `binary` is a prebuilt one (FERRETDB_BIN); `target` is where to build (default tools/ferretdb/bin/ferretdb).
  */
-export function ensureFerretDbBinary(options: Pick<FerretDbOptions, 'binary' | 'onProgress'> & { target?: string } = {}): string {
+export async function ensureFerretDbBinary(options: Pick<FerretDbOptions, 'binary' | 'onProgress'> & { target?: string } = {}): Promise<string> {
   if (options.binary) {
     if (!fs.existsSync(options.binary)) throw new AppError('unavailable', `FERRETDB_BIN ${options.binary} does not exist`);
     return options.binary;
   }
   const target = options.target ?? DEFAULT_BINARY;
-  if (fs.existsSync(target) && !sourcesNewerThan(fs.statSync(target).mtimeMs)) return target;
+  if (ferretDbBinaryIsCurrent(target)) return target;
 
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
@@ -54,17 +55,13 @@ export function ensureFerretDbBinary(options: Pick<FerretDbOptions, 'binary' | '
         'or install Go (https://go.dev/dl/) so CareLoop can build its embedded FerretDB database.',
     );
   }
-  options.onProgress?.('Building the embedded database (FerretDB) for the first time; this takes about a minute...');
-  // Build to a temporary name and rename: two processes building at once never see half a binary.
-  const tmp = `${target}.${process.pid}.tmp`;
-  const build = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], { cwd: FERRETDB_SOURCE_DIR, encoding: 'utf8' });
-  if (build.status !== 0) {
-    fs.rmSync(tmp, { force: true });
-    throw new AppError('unavailable', `Building tools/ferretdb failed:\n${build.stderr || build.error?.message}`);
-  }
-  fs.renameSync(tmp, target);
-  options.onProgress?.('Embedded database built.');
+  await buildFerretDb(FERRETDB_SOURCE_DIR, target, options.onProgress);
   return target;
+}
+
+/** Whether the wrapper is built and newer than its sources (then starting it needs no Go). */
+export function ferretDbBinaryIsCurrent(target = DEFAULT_BINARY): boolean {
+  return fs.existsSync(target) && !sourcesNewerThan(fs.statSync(target).mtimeMs);
 }
 
 function sourcesNewerThan(mtimeMs: number): boolean {
@@ -90,7 +87,7 @@ export function findRunningFerretDb(dataDir: string): { pid: number; uri: string
  * process dies (it watches its stdin), so no orphan keeps the data directory locked.
  */
 export async function startFerretDb(options: FerretDbOptions): Promise<FerretDbHandle> {
-  const binary = ensureFerretDbBinary(options);
+  const binary = await ensureFerretDbBinary(options);
   const dbDir = path.resolve(options.dataDir);
   fs.mkdirSync(dbDir, { recursive: true, mode: 0o700 });
   const args = ['--handler', options.backend, '--listen', options.listen ?? '127.0.0.1:0', '--state-file', stateFilePath(dbDir), '--stdin-eof-exit'];
