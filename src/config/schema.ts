@@ -1,6 +1,28 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const isProxyAddress = (entry: string): boolean => {
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  return version !== 0 && extra === undefined && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)));
+};
+/**
+ * TRUST_PROXY: false (X-Forwarded-For is ignored), a hop count, or the proxies' addresses and CIDRs (fastify's
+ * trustProxy as number or list). `true` is refused: trusting every hop lets any client choose its own address.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  if (['false', 'no', '0'].includes(value)) return false;
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
+  if (entries.length > 0 && entries.every(isProxyAddress)) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: ['true', 'yes'].includes(value)
+      ? 'true would trust every X-Forwarded-For hop, so any client could choose its own address: give the number of proxies in front of CareLoop (e.g. 1) or their addresses (e.g. 10.0.0.5,10.1.0.0/16)'
+      : 'expected false, a hop count from 1 to 10, or proxy addresses and CIDRs separated by commas (e.g. 10.0.0.5,10.1.0.0/16)',
+  });
+  return z.NEVER;
+});
 const int = (min: number, max: number) =>
   z.coerce.number({ error: `expected an integer from ${min} to ${max}` }).int(`expected an integer from ${min} to ${max}`)
     .min(min, `expected an integer from ${min} to ${max}`).max(max, `expected an integer from ${min} to ${max}`);
@@ -28,8 +50,20 @@ export const configSchema = z
     FERRETDB_BIN: z.string().min(1).optional(),
     BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(100 * 1024),
     RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(300),
-    TRUST_PROXY: bool.default(false),
+    /** Failed authentications (missing or wrong API key, forged webhook signature) per address per minute. */
+    AUTH_FAILURES_PER_MINUTE: int(1, 10_000).default(20),
+    TRUST_PROXY: trustProxy.default(false),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+
+    // Audit
+    /** Signs every audit event (HMAC-SHA256), outside the database; several instances must share it. */
+    AUDIT_KEY: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
+    /** Retired audit keys, comma-separated: they only verify the events they signed. */
+    AUDIT_PREVIOUS_KEYS: z
+      .string()
+      .transform((value) => value.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+      .pipe(z.array(z.string().min(32, 'expected keys of at least 32 characters, separated by commas')))
+      .optional(),
 
     // Conversations
     CLINIC_NAME: z.string().min(1).max(80).default('your clinic'),
@@ -39,8 +73,12 @@ export const configSchema = z
     /** Signs web chat tokens and patient links; several instances must share it. */
     WEBCHAT_SECRET: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
     WEBCHAT_LINK_TTL_HOURS: int(1, 24 * 30).default(72),
+    /** A chat opened from a patient link ends this long after it opened, or when the link expires if sooner. */
+    WEBCHAT_SESSION_MAX_HOURS: int(1, 24 * 30).default(8),
     /** Proactive messages wait outside these local hours of the patient; replies are never held. */
     QUIET_HOURS: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM-HH:MM such as 21:00-08:00').default('21:00-08:00'),
+    /** Replies one number can get by SMS per minute; then one notice, and emergency and crisis replies only. */
+    SMS_REPLIES_PER_MINUTE: int(1, 1000).default(10),
 
     // Twilio
     TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected an Account SID: AC followed by 32 hex characters').optional(),

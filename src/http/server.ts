@@ -24,11 +24,16 @@ import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { redactUrl } from '../lib/redact.js';
 import type { Database } from '../store/database.js';
+import { AccessLog } from './access-log.js';
 import { auditRequests } from './audit.js';
-import { authenticate } from './auth.js';
+import { authenticate, authorize } from './auth.js';
+import { registerDocs } from './docs.js';
 import { errorHandler } from './errors.js';
 import { buildOpenApi } from './openapi.js';
+import { trustProxyOption } from './proxy-trust.js';
 import { RouteTable } from './route.js';
+import { clientAddress, FailureBudget, rateLimitStore, WindowCounter } from './throttle.js';
+import { apiFallbackRoutes, routerErrors } from './unmatched.js';
 import { adminRoutes } from './routes/admin.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { triageRoutes } from './routes/triage.js';
@@ -54,33 +59,45 @@ export interface ServerDeps {
 
 /** Builds the HTTP server with every route; the caller listens and closes. */
 export async function buildServer({ config, logger, db, clock, version, stateStorage }: ServerDeps): Promise<FastifyInstance> {
+  const repos = db.repositories;
+  // Failed authentications per address, one budget per kind, so forged webhooks cannot lock out API keys.
+  const apiKeyFailures = new FailureBudget({ perMinute: config.AUTH_FAILURES_PER_MINUTE, clock, what: 'requests without a valid API key' });
+  const signatureFailures = new FailureBudget({ perMinute: config.AUTH_FAILURES_PER_MINUTE, clock, what: 'webhooks with a bad signature' });
   const app = Fastify({
     loggerInstance: logger.child({}, {
       serializers: {
         req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
       },
     }) as FastifyBaseLogger,
+    logController: new AccessLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
+    frameworkErrors: routerErrors({ audit: repos.audit, clock, failures: apiKeyFailures }),
     genReqId: () => randomUUID(),
     // Fastify 5 closes idle keep-alive sockets on close and lets in-flight requests finish.
     return503OnClosing: true,
   });
-  const repos = db.repositories;
 
   app.setErrorHandler(errorHandler);
   app.removeContentTypeParser('text/plain'); // the API speaks JSON: anything else is a 415
-  app.setNotFoundHandler((req) => {
-    throw new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`);
-  });
-  app.addHook('onRequest', authenticate(repos.apiKeys));
+  app.addHook('onRequest', authenticate(repos.apiKeys, apiKeyFailures));
+  const throttled = new WindowCounter({ windowMs: 60_000, clock });
   await app.register(rateLimit, {
     global: true,
+    store: rateLimitStore(clock),
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    // After authentication: a key's own budget; anonymous callers share one per address.
-    keyGenerator: (req) => (req.actor ? `key:${req.actor.keyId}` : `ip:${req.ip}`),
+    // After authentication: a key's own budget. Anonymous callers: one per address and route, so a flood of
+    // one route (or of unknown ones) does not use up another's.
+    keyGenerator: (req) => (req.actor ? `key:${req.actor.keyId}` : `ip:${clientAddress(req)} ${req.routeOptions.url ?? '(no route)'}`),
+    onExceeded: (req, key) => {
+      req.throttle = { first: throttled.add(key) === 1, reason: `rate limit of ${config.RATE_LIMIT_PER_MINUTE} per minute exceeded by ${key}; further refusals in this minute are not logged or audited` };
+    },
     errorResponseBuilder: (_req, context) => new AppError('rate_limited', `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
+  });
+  app.addHook('preParsing', authorize); // after each route's rate limit, an onRequest hook of its own
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (req) => {
+    throw new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`);
   });
   app.addHook('onSend', auditRequests(repos.audit, clock));
   // Requests in flight when shutdown starts still get their answer, then the connection closes, so a
@@ -95,12 +112,14 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
   });
 
   app.get('/healthz', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { rateLimit: false } }, async (_req, reply) => {
+  app.get('/readyz', { config: { rateLimit: false } }, async (req, reply) => {
     try {
       await db.ping();
       return { status: 'ready' };
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', reason: `database unreachable: ${(err as Error).message}` });
+      // The driver's text may name hosts or the connection string: it goes to the log (scrubbed), callers get a code.
+      req.log.warn({ err }, 'readiness check failed: database unreachable');
+      return reply.code(503).send({ status: 'unavailable', reason: 'database_unreachable' });
     }
   });
 
@@ -131,6 +150,7 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
     db, patients, clock, logger, stateStorage, symptoms, education,
     settings,
     quietHours: config.QUIET_HOURS,
+    smsRepliesPerMinute: config.SMS_REPLIES_PER_MINUTE,
     providers: {
       sms: smsProvider(twilio, publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`),
       webchat: async (message) => ({ providerId: (await appendBotActivity(webchatStore, message.address, { text: message.text })).id, status: 'sent' }),
@@ -144,13 +164,14 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     smsRoutes(scope, {
-      authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, runtime: conversations.runtime, messages: repos.messages,
+      authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, runtime: conversations.runtime, messages: repos.messages, signatureFailures,
       onCarrierOptOut: (address, patientId) => conversations.onCarrierOptOut('sms', address, patientId),
     });
   });
 
   await registerDirectLine(app, {
     store: webchatStore, secret: webchatSecret, clock, logger, clinicName: config.CLINIC_NAME, emergencyNumber: config.EMERGENCY_NUMBER,
+    sessionMaxHours: config.WEBCHAT_SESSION_MAX_HOURS,
     onUserActivity: async (conversationId, activity, identity) => {
       if (activity.type !== 'message') return;
       const recorded = await conversations.runtime.record({
@@ -164,6 +185,7 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
   });
 
   const routes = new RouteTable(app);
+  apiFallbackRoutes(app);
   patientRoutes(routes, patients);
   conversationRoutes(routes, { patients, messages: repos.messages, alerts: repos.alerts });
   triageRoutes(routes, symptoms);
@@ -171,7 +193,6 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
   adminRoutes(routes, { apiKeys: new ApiKeyService(repos.apiKeys, clock), audit: repos.audit });
 
   const openapi = buildOpenApi(routes.specs, { version });
-  app.get('/docs', async () => openapi);
-  app.get('/docs/openapi.json', async () => openapi);
+  await registerDocs(app, openapi);
   return app;
 }
