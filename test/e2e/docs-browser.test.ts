@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { testConfig } from '../helpers/db.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
 
@@ -16,8 +17,7 @@ let browser: Browser;
 beforeAll(async () => {
   fs.mkdirSync(OUTPUT, { recursive: true });
   app = await startApp(testConfig({ PORT: '0' }), createLogger('silent'));
-  // Debian's chromium; never a downloaded browser. No network beyond this machine.
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

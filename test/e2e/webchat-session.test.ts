@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { createChatLink } from '../../src/channels/webchat/tokens.js';
@@ -8,6 +8,7 @@ import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { testConfig } from '../helpers/db.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
 const SECRET = 'browser-session-secret-0123456789abcdefghijklm';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   fs.mkdirSync(OUTPUT, { recursive: true });
   const config = testConfig({ PORT: '0', WEBCHAT_SECRET: SECRET, CLINIC_NAME: 'Riverside Clinic', WEBCHAT_SESSION_MAX_HOURS: String(SESSION_MAX_HOURS) });
   app = await startApp(config, createLogger('silent'), clock);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
