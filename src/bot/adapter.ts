@@ -37,6 +37,11 @@ export class GatewayAdapter extends BotAdapter {
     return state.outcomes;
   }
 
+  /** What the gateway did with each message of this turn so far, in order. */
+  outcomesOf(context: TurnContext): readonly SendOutcome[] {
+    return (context.turnState.get(OUTBOUND) as OutboundContext).outcomes;
+  }
+
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const identity = identityOf(context);
     const outbound = context.turnState.get(OUTBOUND) as OutboundContext;

@@ -1,6 +1,6 @@
 import type { ConversationState, TurnContext } from 'botbuilder';
+import { ETagConflictError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { ETagConflictError } from './storage.js';
 
 /**
  * onTurnError: logs without PHI (no text, no address), tells the patient something safe, including how to

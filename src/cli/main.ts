@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { buildRecordServices } from '../app/records.js';
 import type { ExportedHead, VerifyResult } from '../domain/audit/chain.js';
 import { ROLES, type Role } from '../domain/auth/keys.js';
-import { ApiKeyService } from '../domain/auth/service.js';
 import { ConfigError, loadDotEnv, parseConfig } from '../config/index.js';
 import { systemClock } from '../lib/clock.js';
 import { ensureFerretDbBinary } from '../store/ferretdb.js';
@@ -65,8 +65,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function run(command: string, argument: string | undefined, values: { role?: string; name?: string; exported?: ExportedHead }, db: Database): Promise<number> {
-  const { apiKeys, audit } = db.repositories;
-  const keys = new ApiKeyService(apiKeys, systemClock);
+  const { apiKeys: keys, audit } = buildRecordServices(db, systemClock);
   const record = (action: string, id: string) =>
     audit.append({ at: systemClock.now(), actor: { kind: 'cli' }, action, outcome: 'success', patientIds: [], resource: { type: 'apikey', id } });
 

@@ -38,3 +38,14 @@ export function validationFailed(message: string, error: { issues: readonly { pa
     issues: error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(root)', message: issue.message })),
   });
 }
+
+/**
+ * A write lost a race: someone changed the item since it was read (an eTag mismatch). The work must be re-run on
+ * fresh state, not saved. Thrown by the conversation state storage, caught by the bot's runtime.
+ */
+export class ETagConflictError extends Error {
+  constructor(readonly key: string) {
+    super('state changed since it was read (eTag mismatch)');
+    this.name = 'ETagConflictError';
+  }
+}

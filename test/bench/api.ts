@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp } from '../../src/app.js';
+import { startApp } from '../../src/app/start.js';
 import { parseConfig } from '../../src/config/index.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { systemClock } from '../../src/lib/clock.js';

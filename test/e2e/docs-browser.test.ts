@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/app/start.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -42,7 +42,7 @@ describe('the interactive API docs at /docs', () => {
     expect(response?.headers()['content-type']).toMatch(/^text\/html/);
     expect(response?.headers()['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'; style-src 'self'/);
     const listPatients = page.locator('.opblock-summary', { hasText: 'List patients' });
-    await listPatients.waitFor({ timeout: 20_000 });
+    await listPatients.waitFor({ timeout: 45_000 });
     expect(await page.locator('.opblock-summary').count()).toBeGreaterThan(20);
     await page.screenshot({ path: path.join(OUTPUT, 'docs-operations.png') });
 
@@ -57,7 +57,7 @@ describe('the interactive API docs at /docs', () => {
     await operation.getByRole('button', { name: 'Try it out' }).click();
     await operation.getByRole('button', { name: 'Execute' }).click();
     const live = operation.locator('.live-responses-table');
-    await live.locator('.response-col_status', { hasText: '200' }).waitFor({ timeout: 20_000 });
+    await live.locator('.response-col_status', { hasText: '200' }).waitFor({ timeout: 45_000 });
     expect(await live.locator('tbody .response-col_description').innerText()).toMatch(/"items": \[\]/);
     await page.screenshot({ path: path.join(OUTPUT, 'docs-try-it-out.png'), fullPage: false });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/app/start.js';
 import { createChatLink } from '../../src/channels/webchat/tokens.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { systemClock } from '../../src/lib/clock.js';
@@ -35,7 +35,7 @@ async function say(page: Page, text: string): Promise<void> {
 }
 
 /** Waits until a bot bubble contains the pattern (the page polls our Direct Line every second). */
-const botSays = (page: Page, pattern: RegExp) => page.locator(BOT_BUBBLE).filter({ hasText: pattern }).first().waitFor({ timeout: 20_000 });
+const botSays = (page: Page, pattern: RegExp) => page.locator(BOT_BUBBLE).filter({ hasText: pattern }).first().waitFor({ timeout: 45_000 });
 
 describe('the official Web Chat page on our Direct Line', () => {
   it('lets an anonymous visitor type a message and see the reply', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/app/start.js';
 import { createChatLink } from '../../src/channels/webchat/tokens.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { fixedClock } from '../../src/lib/clock.js';
@@ -45,11 +45,11 @@ describe('a patient chat session on the Web Chat page', () => {
     const input = page.locator('[data-id="webchat-sendbox-input"]');
     await input.fill('hi');
     await input.press('Enter');
-    await page.locator(BOT_BUBBLE).filter({ hasText: /Hi Mia/ }).first().waitFor({ timeout: 20_000 });
+    await page.locator(BOT_BUBBLE).filter({ hasText: /Hi Mia/ }).first().waitFor({ timeout: 45_000 });
     expect(await page.locator('#chat-status').textContent()).toBe('');
 
     clock.advance(SESSION_MAX_HOURS * 3_600_000); // the next poll (within a second) is refused
-    await page.locator('#chat-status').filter({ hasText: /session has ended/ }).waitFor({ timeout: 20_000 });
+    await page.locator('#chat-status').filter({ hasText: /session has ended/ }).waitFor({ timeout: 45_000 });
     expect(await page.locator('#chat-status').textContent()).toMatch(/open your chat link again/);
     expect(await page.locator('#webchat').count()).toBe(0);
     expect(await page.locator('body').textContent()).not.toContain('Mia');

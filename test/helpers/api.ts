@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
+import { buildContainer } from '../../src/app/container.js';
 import type { Role } from '../../src/domain/auth/keys.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { buildServer } from '../../src/http/server.js';
@@ -11,7 +12,7 @@ import { openTestDatabase } from './db.js';
 export async function testApi(options: { clock?: Clock; env?: Record<string, string> } = {}) {
   const clock = options.clock ?? systemClock;
   const { db, config } = await openTestDatabase({ clock, env: options.env });
-  const server = await buildServer({ config, logger: createLogger('silent'), db, clock, version: 'test' });
+  const server = await buildServer(buildContainer({ config, logger: createLogger('silent'), db, clock }), { version: 'test' });
   afterAll(() => server.close());
   const keys = new ApiKeyService(db.repositories.apiKeys, clock);
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp } from '../../src/app.js';
+import { startApp } from '../../src/app/start.js';
 import { GENESIS_HASH, hashEvent, type AuditEntry, type AuditEvent } from '../../src/domain/audit/chain.js';
 import { auditKeyId } from '../../src/domain/audit/keys.js';
 import { systemClock } from '../../src/lib/clock.js';

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ETagConflictError, MongoStorage } from '../../src/bot/storage.js';
 import { systemClock } from '../../src/lib/clock.js';
+import { ETagConflictError } from '../../src/lib/errors.js';
+import { MongoStorage } from '../../src/store/bot-state.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { openTestDatabase } from '../helpers/db.js';
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildContainer } from '../../src/app/container.js';
 import { parseConfig } from '../../src/config/index.js';
 import { buildServer } from '../../src/http/server.js';
 import { systemClock } from '../../src/lib/clock.js';
@@ -29,7 +30,7 @@ describe.each([
 
   beforeAll(async () => {
     const { db, config } = await openTestDatabase({ env: { RATE_LIMIT_PER_MINUTE: '5', ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}) } });
-    server = await buildServer({ config, logger: createLogger('silent'), db, clock: systemClock, version: 'test' });
+    server = await buildServer(buildContainer({ config, logger: createLogger('silent'), db, clock: systemClock }), { version: 'test' });
     afterAll(() => server.close());
   });
 

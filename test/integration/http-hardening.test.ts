@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { buildContainer } from '../../src/app/container.js';
 import type { AuditEvent } from '../../src/domain/audit/chain.js';
 import type { Role } from '../../src/domain/auth/keys.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
@@ -27,7 +28,7 @@ async function hardenedServer(env: Record<string, string> = {}) {
   });
   const logs: { level: number; msg: string; reason?: string }[] = [];
   const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const server = await buildServer({ config, logger, db, clock, version: 'test' });
+  const server = await buildServer(buildContainer({ config, logger, db, clock }), { version: 'test' });
   afterAll(() => server.close()); // before openTestDatabase's afterAll drops the database: hooks run in reverse
   const keys = new ApiKeyService(db.repositories.apiKeys, clock);
   const keyFor = async (role: Role) => (await keys.create({ name: `${role} key`, role }, 'test')).key;

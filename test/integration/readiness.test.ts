@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp } from '../../src/app.js';
+import { startApp } from '../../src/app/start.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { ensureFerretDbBinary, startFerretDb } from '../../src/store/ferretdb.js';

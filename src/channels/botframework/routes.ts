@@ -1,8 +1,7 @@
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request, type Response, type TurnContext } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isOptOutConfirmation, TURN_IDENTITY } from '../../../dialogs/identity.js';
-import type { CareLoopBot } from '../../bot/bot.js';
+import { isOptOutConfirmation, type CareLoopBot } from '../../bot/bot.js';
 import type { Config } from '../../config/index.js';
 import type { OutboundGateway } from '../../domain/messaging/gateway.js';
 import type { MessageLog } from '../../domain/messaging/ports.js';
@@ -105,7 +104,6 @@ export function botFrameworkRoutes(app: FastifyInstance, deps: BotFrameworkDeps)
     const request: Request = { body: req.body as Record<string, unknown>, headers: req.headers, method: req.method };
     await adapter.process(request, res, async (context) => {
       const messageId = `botframework:${context.activity.id}`;
-      context.turnState.set(TURN_IDENTITY, { channel: 'botframework', address: context.activity.conversation.id, messageId });
       if (context.activity.type === ActivityTypes.Message) {
         const now = deps.clock.now();
         const fresh = await deps.messages.insert({
@@ -114,7 +112,7 @@ export function botFrameworkRoutes(app: FastifyInstance, deps: BotFrameworkDeps)
         });
         if (!fresh) return; // a redelivered activity: already answered
       }
-      await deps.bot.run(context);
+      await deps.bot.runAs(context, { channel: 'botframework', address: context.activity.conversation.id, messageId });
     });
     return reply.code(captured.status).headers(captured.headers).send(captured.body ?? '');
   });

@@ -1,5 +1,6 @@
 import type {} from '@fastify/rate-limit'; // route-level `rateLimit` config types; harmless when the plugin is absent
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DirectLineActivity, DirectLineIdentity, DirectLineStore } from '../../domain/webchat/directline.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
@@ -24,7 +25,6 @@ import {
   type DirectLineClaims,
   type TokenCheck,
 } from './tokens.js';
-import type { DirectLineActivity, DirectLineIdentity, DirectLineStore } from './types.js';
 
 /** What the Direct Line endpoint needs; `onUserActivity` is the bot's turn, run after the client has its answer. */
 export interface DirectLineDeps {

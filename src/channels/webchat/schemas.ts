@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
+import type { NewDirectLineActivity } from '../../domain/webchat/directline.js';
 import { AppError, validationFailed } from '../../lib/errors.js';
 import { conversationIdSchema } from './tokens.js';
-import type { NewDirectLineActivity } from './types.js';
 
 /**
  * What a Direct Line client may send, validated at the edge. Known fields are checked by type and size; fields

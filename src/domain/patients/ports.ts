@@ -41,3 +41,12 @@ export interface ConsentLog {
   append(records: ConsentRecord[]): Promise<void>;
   history(patientId: string): Promise<ConsentRecord[]>;
 }
+
+/**
+ * Where a patient last wrote on a channel without a fixed address (web chat), so CareLoop can write to them first.
+ * SMS needs none: the enrolled number is the address.
+ */
+export interface ChannelAddressBook {
+  get(patientId: string, channel: 'webchat'): Promise<string | undefined>;
+  remember(patientId: string, channel: 'webchat', address: string): Promise<void>;
+}

@@ -5,7 +5,7 @@ import type {
   DirectLineConversation,
   DirectLineStore,
   NewDirectLineActivity,
-} from '../../channels/webchat/types.js';
+} from '../../domain/webchat/directline.js';
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
 import { isDuplicateKey } from '../duplicate.js';

@@ -1,14 +1,7 @@
 import type { Storage, StoreItems } from 'botbuilder';
-import type { Models } from '../store/models.js';
-import { isDuplicateKey, upsertById } from '../store/duplicate.js';
-
-/** A write lost a race: someone changed the item since it was read. The turn must be re-run, not saved. */
-export class ETagConflictError extends Error {
-  constructor(readonly key: string) {
-    super('state changed since it was read (eTag mismatch)');
-    this.name = 'ETagConflictError';
-  }
-}
+import { ETagConflictError } from '../lib/errors.js';
+import { isDuplicateKey, upsertById } from './duplicate.js';
+import type { Models } from './models.js';
 
 const versionId = (key: string, version: number) => `${key}#${version}`;
 /** Versions older than the last two lose their state but keep their _id, so nobody can write them again. */

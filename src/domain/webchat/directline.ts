@@ -1,7 +1,7 @@
 /**
  * Direct Line 3.0 as CareLoop speaks it: the activity shape Web Chat sends and renders, and the storage port
- * behind our own `/v3/directline` endpoint. Nothing here imports a driver or a framework, so the bot and the
- * outbound gateway can depend on it freely.
+ * behind our own `/v3/directline` endpoint (implemented in src/store, served by src/channels/webchat). Nothing
+ * here imports a driver or a framework, so the channel, the store and the outbound gateway can depend on it.
  */
 
 /** Who sent an activity. `role` decides the side Web Chat draws the bubble on. */

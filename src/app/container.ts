@@ -1,0 +1,144 @@
+import type { Storage } from 'botbuilder';
+import { DialogIds } from '../../dialogs/ids.js';
+import { educationDrip } from '../../schedules/education-drip.js';
+import { medicationDoses } from '../../schedules/medication-doses.js';
+import { replyRecovery } from '../../schedules/reply-recovery.js';
+import { createConversations, type ConversationDeps } from '../bot/conversations.js';
+import { smsProvider } from '../channels/sms/provider.js';
+import type { Config } from '../config/index.js';
+import { EducationService, tipFor } from '../domain/education/ask.js';
+import { loadLibrary } from '../domain/education/library.js';
+import { DoseOutreach } from '../domain/medication/outreach.js';
+import { OutreachPreview } from '../domain/medication/preview.js';
+import { MedicationService } from '../domain/medication/service.js';
+import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
+import { MODEL_FINDINGS_PROMPT, modelFindingsSchema, toFindings } from '../domain/symptoms/model-findings.js';
+import { SymptomCheckService } from '../domain/symptoms/service.js';
+import { appendBotActivity } from '../domain/webchat/directline.js';
+import { LanguageModel } from '../integrations/azure-openai/client.js';
+import { TwilioSms } from '../integrations/twilio/client.js';
+import { medicationHandlers } from '../scheduler/handlers/medication.js';
+import { bindJob, Scheduler } from '../scheduler/index.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { MongoStorage } from '../store/bot-state.js';
+import type { Database } from '../store/database.js';
+import { MongoDirectLineStore } from '../store/repositories/directline.js';
+import { buildRecordServices } from './records.js';
+
+export interface ContainerDeps {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  clock: Clock;
+  /** Conversation state storage; default MongoDB. The SMS benchmark passes MemoryStorage as its baseline. */
+  stateStorage?: Storage;
+  /** Dialogs a proactive message can begin, beside CareLoop's own (tests register theirs here). */
+  proactiveDialogs?: ConversationDeps['proactiveDialogs'];
+}
+
+/**
+ * Work that runs in the background (the scheduler, its jobs): started once the database is open, stopped, after
+ * its run in flight, before the database closes.
+ */
+export interface BackgroundService {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every service once, on an open database. The HTTP server (src/http/server.ts),
+ * the worker (src/worker.ts) and the CLI take what they need from it; the caller owns the database.
+ */
+export function buildContainer({ config, logger, db, clock, stateStorage, proactiveDialogs }: ContainerDeps) {
+  const repos = db.repositories;
+  const records = buildRecordServices(db, clock);
+  const publicBaseUrl = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  const twilio = config.TWILIO_ACCOUNT_SID
+    ? new TwilioSms({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, from: config.TWILIO_FROM, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, apiBaseUrl: config.TWILIO_API_BASE_URL, sendRatePerSecond: config.SMS_SEND_RATE_PER_SECOND })
+    : undefined;
+  const webchatStore = new MongoDirectLineStore(db.connection, clock);
+  const settings = { clinicName: config.CLINIC_NAME, clinicPhone: config.CLINIC_PHONE, emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE };
+  // The model is optional and never decides: it may add extracted findings (which can only raise a level) and
+  // phrase cited answers from the library's passages.
+  const model = LanguageModel.fromConfig(config, { logger });
+  const symptoms = new SymptomCheckService({
+    alerts: repos.alerts, settings,
+    extractor: model && (async (text) => {
+      const extracted = await model.extractJson({ system: MODEL_FINDINGS_PROMPT, user: text, schema: modelFindingsSchema, schemaName: 'symptom_findings' });
+      return extracted && toFindings(extracted);
+    }),
+  });
+  const library = loadLibrary();
+  const education = new EducationService({
+    library, settings: { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE },
+    answerer: model && ((question, passages) => model.answerFromPassages(question, passages)),
+  });
+  const quietHours = parseQuietHours(config.QUIET_HOURS)!; // the config schema checked its form
+  const medication = new MedicationService({
+    plans: repos.medicationPlans, doses: repos.doses, patients: repos.patients, clock,
+    missedDoseThreshold: config.MISSED_DOSES_ALERT_AFTER, reminders: { outreach: repos.outreach, quietHours },
+  });
+  const doseOutreach = new DoseOutreach({
+    medication, plans: repos.medicationPlans, doses: repos.doses, patients: repos.patients, outreach: repos.outreach, alerts: repos.alerts,
+    clock, quietHours, followupMinutes: config.DOSE_FOLLOWUP_MINUTES,
+  });
+  const outreachPreview = new OutreachPreview({
+    outreach: repos.outreach, plans: repos.medicationPlans, patients: repos.patients, clock, quietHours,
+    sendCapacity: { ratePerSecond: config.SMS_SEND_RATE_PER_SECOND, catchUpWindowMs: config.CATCHUP_WINDOW_MINUTES * 60_000 },
+  });
+  const conversations = createConversations({
+    repositories: repos, patients: records.patients, clock, logger, symptoms, education, settings, proactiveDialogs, doseOutreach,
+    stateStorage: stateStorage ?? new MongoStorage(db.models),
+    quietHours: config.QUIET_HOURS,
+    smsRepliesPerMinute: config.SMS_REPLIES_PER_MINUTE,
+    providers: {
+      // Status callbacks reach the HTTP server, wherever this process runs.
+      sms: smsProvider(twilio, publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`),
+      webchat: async (message) => ({ providerId: (await appendBotActivity(webchatStore, message.address, { text: message.text })).id, status: 'sent' }),
+    },
+  });
+  const { proactive, gateway } = conversations;
+  const scheduler = new Scheduler({
+    outreach: repos.outreach, runs: repos.jobRuns, clock, logger, config,
+    handlers: medicationHandlers({
+      doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours,
+      ask: (patientId, idempotencyKey, question) =>
+        proactive.begin({ patientId, channel: 'sms', purpose: 'medication_reminders', idempotencyKey, dialogId: DialogIds.dose, options: question }),
+      send: (request) => gateway.send(request),
+    }),
+    jobs: [
+      // Inbound messages a crash left unanswered, and replies that failed for a while.
+      bindJob(replyRecovery, { runtime: conversations.runtime, gateway }),
+      bindJob(medicationDoses, { medication }),
+      // No programme computes due education items yet (post-op protocols will): the drip runs and finds none.
+      bindJob(educationDrip, { due: async () => [], tipFor: (articleId) => tipFor(library, articleId), proactive }),
+    ],
+  });
+  const schedules: BackgroundService[] = [scheduler];
+  let started = false;
+
+  return {
+    config, logger, db, clock,
+    ...records,
+    publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
+    medication, doseOutreach, outreachPreview, scheduler,
+    /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
+    get schedulesStarted(): boolean {
+      return started;
+    },
+    /** Starts the schedules (not for an API-only instance: SCHEDULER=off). */
+    startSchedules(): void {
+      started = true;
+      for (const schedule of schedules) schedule.start();
+    },
+    /** Stops the schedules if started (each finishes its run in flight), then waits for conversation turns in flight. */
+    async stop(): Promise<void> {
+      if (started) await Promise.all(schedules.map((schedule) => schedule.stop()));
+      started = false;
+      await conversations.runtime.drain();
+    },
+  };
+}
+
+export type Container = ReturnType<typeof buildContainer>;
