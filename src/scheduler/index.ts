@@ -1,0 +1,63 @@
+import type { Config } from '../config/index.js';
+import type { JobRunLog, OutreachStore } from '../domain/outreach/ports.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { Dispatcher, type OutreachHandlers } from './dispatcher.js';
+import { dispatchJob, retentionJob } from './jobs.js';
+import { JobRunner, type RunnableJob } from './runner.js';
+
+export { bindJob, type RunnableJob } from './runner.js';
+export type { HandlerContext, OutreachHandler, OutreachHandlers, TickCounts } from './dispatcher.js';
+
+export interface SchedulerOptions {
+  outreach: OutreachStore;
+  runs: JobRunLog;
+  /** One handler per outreach kind this process hands over. */
+  handlers: OutreachHandlers;
+  /** Other `schedules/` jobs, bound to their context: `bindJob(educationDrip, { ... })`. */
+  jobs?: RunnableJob[];
+  clock: Clock;
+  logger: Logger;
+  config: Pick<Config, 'CATCHUP_WINDOW_MINUTES' | 'SCHEDULER_LEASE_SECONDS' | 'SCHEDULER_BATCH_SIZE'> & Partial<Pick<Config, 'SMS_SEND_RATE_PER_SECOND'>>;
+  /** This instance's name in claims and the run log (default: host, pid and a random suffix). */
+  owner?: string;
+}
+
+/**
+ * Everything scheduled in one process: the outreach dispatcher, claim and run-log retention, and the
+ * `schedules/` jobs, all under one runner. `start()` after the database opens; `stop()` before it closes.
+ */
+export class Scheduler {
+  readonly dispatcher: Dispatcher;
+  readonly runner: JobRunner;
+  readonly jobs: RunnableJob[];
+  private started = false;
+
+  constructor(options: SchedulerOptions) {
+    const { config, clock, logger } = options;
+    this.dispatcher = new Dispatcher({
+      store: options.outreach,
+      handlers: options.handlers,
+      clock,
+      logger,
+      owner: options.owner,
+      batchSize: config.SCHEDULER_BATCH_SIZE,
+      leaseMs: config.SCHEDULER_LEASE_SECONDS * 1000,
+      catchUpWindowMs: config.CATCHUP_WINDOW_MINUTES * 60_000,
+      smsRatePerSecond: config.SMS_SEND_RATE_PER_SECOND,
+    });
+    this.runner = new JobRunner({ runs: options.runs, clock, logger, owner: this.dispatcher.owner });
+    this.jobs = [dispatchJob(this.dispatcher, config.SCHEDULER_BATCH_SIZE), retentionJob(options.outreach, options.runs), ...(options.jobs ?? [])];
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.runner.start(this.jobs);
+  }
+
+  /** Stops the triggers and waits for runs in flight (a dispatch run stops after its current batch). */
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+}
