@@ -3,13 +3,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import type { SmsStatus } from '../../src/integrations/twilio/status.js';
+import { systemClock, type Clock } from '../../src/lib/clock.js';
 
 /**
  * A local stand-in for the Twilio REST API (the part CareLoop uses) and for Twilio's webhooks.
  *
  * It speaks what the real `twilio` library sends: POST /2010-04-01/Accounts/{AccountSid}/Messages.json,
  * form-encoded, Basic auth with the account SID and auth token, and answers with Twilio's JSON shapes and
- * error codes. Its webhooks (status callbacks, inbound messages) are signed with the library's own helper.
+ * error codes; GET of the same path lists messages, newest first, with Twilio's filters (`To`, `From`,
+ * `DateSent`, `DateSent>`, `DateSent<`) and paging (`PageSize`, `Page`, `PageToken`, `next_page_uri`). Its
+ * webhooks (status callbacks, inbound messages) are signed with the library's own helper. It can play an outage.
  */
 export interface FakeTwilio {
   /** Base URL to pass as `apiBaseUrl`, e.g. http://127.0.0.1:40123. */
@@ -25,6 +28,14 @@ export interface FakeTwilio {
    * out), 21211 (invalid To), 20429 (rate limited, HTTP 429), 500 (a Twilio-side error, HTTP 500), or any other.
    */
   failNext(failure: { code: number; httpStatus?: number; times?: number }): void;
+  /**
+   * Plays an outage for `forMs` on the fake's clock: every authenticated REST request (sends and lists) is
+   * answered `httpStatus` (503 by default; 500, 429 ...), or, with `unreachable`, its connection is dropped with
+   * no answer at all. Requests during it are not accepted (not in `messages`).
+   */
+  outage(options: { forMs: number; httpStatus?: number; unreachable?: boolean }): void;
+  /** Ends an outage early. */
+  endOutage(): void;
   /** Resolves once at least `count` messages were accepted; rejects after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<FakeMessage[]>;
   /** Calls `listener` for every message accepted from now on (benchmarks time replies with it); returns an unsubscribe. */
@@ -54,7 +65,9 @@ export interface FakeMessage {
   statusCallback?: string;
   status: string;
   errorCode?: number;
+  /** RFC 2822, as Twilio writes dates; the fake "sends" at once, so `dateSent` is the same instant. */
   dateCreated: string;
+  dateSent: string;
 }
 
 /** One REST request as the fake saw it. */
@@ -89,6 +102,8 @@ export interface FakeTwilioOptions {
    * signature still covers the original URL, as when Twilio calls PUBLIC_BASE_URL through a proxy.
    */
   callbackBaseUrl?: string;
+  /** Time for message dates and outages (default: the system clock); share the app's clock in tests that move it. */
+  clock?: Clock;
 }
 
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
@@ -97,10 +112,12 @@ const E164 = /^\+[1-9]\d{7,14}$/;
 
 /** Error texts as Twilio words them (some quote the number, which our client must not pass on). */
 const ERROR_TEXT: Record<number, (fields: URLSearchParams) => string> = {
+  20001: () => 'Invalid DateSent filter',
   20003: () => 'Authenticate',
   20404: () => 'The requested resource was not found',
   20429: () => 'Too Many Requests',
   20500: () => 'Internal Server Error',
+  20503: () => 'Service Unavailable',
   21211: (fields) => `The 'To' number ${fields.get('To') ?? ''} is not a valid phone number.`,
   21212: (fields) => `The 'From' number ${fields.get('From') ?? ''} is not a valid phone number, shortcode, or alphanumeric sender ID.`,
   21602: () => 'Message body is required.',
@@ -117,7 +134,11 @@ const ERROR_TEXT: Record<number, (fields: URLSearchParams) => string> = {
 /** Starts the fake on 127.0.0.1 at a free port. */
 export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeTwilio> {
   const { accountSid, authToken } = options;
+  const clock = options.clock ?? systemClock;
   const messages: FakeMessage[] = [];
+  /** The messages in creation order, each with its instant, for listing. */
+  const sentAt = new Map<string, number>();
+  let outage: { until: number; httpStatus: number; unreachable: boolean } | undefined;
   const requests: FakeRequest[] = [];
   const failures: { code: number; httpStatus: number; left: number }[] = [];
   const waiters = new Set<{ check: () => void; abort: () => void }>();
@@ -128,6 +149,12 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      if (outage && clock.now().getTime() >= outage.until) outage = undefined;
+      if (outage?.unreachable && request.headers.authorization === expectedAuth) {
+        requests.push({ method: request.method ?? '', path: request.url ?? '', status: 0 });
+        request.socket.destroy(); // no answer at all: the client sees a reset connection
+        return;
+      }
       const answer = handleRest(request, Buffer.concat(chunks).toString('utf8'));
       requests.push({ method: request.method ?? '', path: request.url ?? '', status: answer.status });
       const send = () => {
@@ -152,6 +179,12 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     latencyMs: 0,
     failNext({ code, httpStatus, times = 1 }) {
       failures.push({ code: code === 500 ? 20500 : code, httpStatus: httpStatus ?? defaultHttpStatus(code), left: times });
+    },
+    outage({ forMs, httpStatus = 503, unreachable = false }) {
+      outage = { until: clock.now().getTime() + forMs, httpStatus, unreachable };
+    },
+    endOutage() {
+      outage = undefined;
     },
     onMessage(listener) {
       listeners.add(listener);
@@ -239,6 +272,8 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       messages.length = 0;
       requests.length = 0;
       failures.length = 0;
+      sentAt.clear();
+      outage = undefined;
       fake.latencyMs = 0;
     },
     async close() {
@@ -273,6 +308,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     if (request.headers.authorization !== expectedAuth) {
       return { status: 401, json: twilioError(20003, 401, new URLSearchParams()), headers: { 'www-authenticate': 'Basic realm="Twilio API"' } };
     }
+    if (outage) return { status: outage.httpStatus, json: twilioError(outageCode(outage.httpStatus), outage.httpStatus, new URLSearchParams()) };
     const failure = failures[0];
     if (failure) {
       failure.left -= 1;
@@ -281,6 +317,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
     }
     const create = MESSAGES_PATH.exec(path);
     if (create && request.method === 'POST' && create[1] === accountSid) return createMessage(new URLSearchParams(rawBody));
+    if (create && request.method === 'GET' && create[1] === accountSid) return listMessages(new URL(request.url ?? '/', 'http://fake'));
     const fetchOne = MESSAGE_PATH.exec(path);
     if (fetchOne && request.method === 'GET' && fetchOne[1] === accountSid) {
       const message = messages.find((candidate) => candidate.sid === fetchOne[2]);
@@ -304,18 +341,86 @@ export async function startFakeTwilio(options: FakeTwilioOptions): Promise<FakeT
       mediaUrls,
       // With only a Messaging Service, Twilio has not picked a sender yet and answers "accepted".
       status: messagingServiceSid && !from ? 'accepted' : 'queued',
-      dateCreated: rfc2822(new Date()),
+      dateCreated: rfc2822(clock.now()),
+      dateSent: rfc2822(clock.now()),
       ...(from !== undefined && { from }),
       ...(messagingServiceSid !== undefined && { messagingServiceSid }),
       ...(statusCallback !== undefined && { statusCallback }),
     };
     messages.push(message);
+    sentAt.set(message.sid, clock.now().getTime());
     for (const waiter of [...waiters]) waiter.check();
     for (const listener of [...listeners]) listener(message);
     return { status: 201, json: messageResource(message) };
   }
 
+  /**
+   * Twilio's message list: newest first; `DateSent` (that day), `DateSent>` (on or after) and `DateSent<` (on or
+   * before) take a date (YYYY-MM-DD) or a date-time, as the library sends them; pages of `PageSize` (50 by
+   * default), continued by the `next_page_uri` Twilio gives (`Page` and a `PageToken` naming the last message).
+   */
+  function listMessages(url: URL): { status: number; json: unknown } {
+    const query = url.searchParams;
+    const pageSize = Math.min(Math.max(Number(query.get('PageSize') ?? 50) || 50, 1), 1000);
+    const page = Number(query.get('Page') ?? 0) || 0;
+    const bounds = dateBounds(query);
+    if (bounds === 'invalid') return { status: 400, json: twilioError(20001, 400, new URLSearchParams()) };
+    const matching = messages
+      .filter((message) => (!query.get('To') || message.to === query.get('To')) && (!query.get('From') || message.from === query.get('From')))
+      .filter((message) => {
+        const at = sentAt.get(message.sid) ?? 0;
+        return at >= bounds.after && at <= bounds.before;
+      })
+      .reverse();
+    const token = query.get('PageToken');
+    const start = token ? matching.findIndex((message) => `PA${message.sid}` === token) + 1 : 0;
+    const items = matching.slice(start, start + pageSize);
+    const base = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+    const filters = new URLSearchParams([...query].filter(([name]) => !['Page', 'PageSize', 'PageToken'].includes(name)));
+    const pageUri = (extra: Record<string, string>) => `${base}?${new URLSearchParams([...filters, ['PageSize', String(pageSize)], ...Object.entries(extra)])}`;
+    const last = items.at(-1);
+    const more = last !== undefined && start + pageSize < matching.length;
+    return {
+      status: 200,
+      json: {
+        messages: items.map(messageResource),
+        end: start + items.length - 1,
+        first_page_uri: pageUri({ Page: '0' }),
+        next_page_uri: more ? pageUri({ Page: String(page + 1), PageToken: `PA${last.sid}` }) : null,
+        previous_page_uri: null,
+        page,
+        page_size: pageSize,
+        start,
+        uri: `${url.pathname}${url.search}`,
+      },
+    };
+  }
+
   return fake;
+}
+
+/** The instants (ms) a list's DateSent filters allow, inclusive. */
+function dateBounds(query: URLSearchParams): { after: number; before: number } | 'invalid' {
+  const parse = (value: string | null, endOfDay: boolean): number | undefined | 'invalid' => {
+    if (value === null || value === '') return undefined;
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const at = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
+    if (Number.isNaN(at)) return 'invalid';
+    return dateOnly && endOfDay ? at + 86_400_000 - 1 : at;
+  };
+  const on = parse(query.get('DateSent'), false);
+  const after = parse(query.get('DateSent>'), false);
+  const before = parse(query.get('DateSent<'), true);
+  if (on === 'invalid' || after === 'invalid' || before === 'invalid') return 'invalid';
+  const bounds = { after: after ?? -Infinity, before: before ?? Infinity };
+  if (on !== undefined) return { after: Math.max(bounds.after, on), before: Math.min(bounds.before, on + 86_400_000 - 1) };
+  return bounds;
+}
+
+function outageCode(httpStatus: number): number {
+  if (httpStatus === 429) return 20429;
+  if (httpStatus === 503) return 20503;
+  return 20500;
 }
 
 /** The first Twilio error code that applies to this Messages.create request, or undefined when it is fine. */
@@ -346,7 +451,7 @@ function messageResource(message: FakeMessage): Record<string, unknown> {
     api_version: '2010-04-01',
     body: message.body,
     date_created: message.dateCreated,
-    date_sent: null,
+    date_sent: message.dateSent,
     date_updated: message.dateCreated,
     direction: 'outbound-api',
     error_code: message.errorCode ?? null,

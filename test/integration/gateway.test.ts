@@ -4,6 +4,7 @@ import { OutboundGateway, type OutboundRequest } from '../../src/domain/messagin
 import { DeliveryError, type Message } from '../../src/domain/messaging/types.js';
 import { PatientService } from '../../src/domain/patients/service.js';
 import { fixedClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/lib/logger.js';
 import type { Database } from '../../src/store/database.js';
 import { openTestDatabase } from '../helpers/db.js';
 
@@ -22,10 +23,10 @@ beforeAll(async () => {
   const repos = db.repositories;
   const patients = new PatientService({ patients: repos.patients, consent: repos.consent, careTeams: repos.careTeams, clock });
   gateway = new OutboundGateway({
-    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock, quietHours: { start: '21:00', end: '08:00' },
+    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock, quietHours: { start: '21:00', end: '08:00' }, logger: createLogger('silent'),
     providers: {
       sms: async (message) => {
-        if (message.address === '+15557770009') throw new DeliveryError('refused (21610)', '21610', true);
+        if (message.address === '+15557770009') throw new DeliveryError('refused (21610)', { code: '21610', optedOut: true });
         delivered.push(message);
         return { providerId: `SM${delivered.length}`, status: 'queued' };
       },

@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BaseUrlRequestClient, SmsSendError, TwilioSms, type TwilioSmsConfig } from '../../src/integrations/twilio/client.js';
 import { parseInboundSms, parseStatusCallback, verifyTwilioSignature } from '../../src/integrations/twilio/webhook.js';
+import { fixedClock } from '../../src/lib/clock.js';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server.js';
 import { freePort } from '../helpers/port.js';
 
@@ -227,6 +228,67 @@ describe('apiBaseUrl redirection', () => {
 
     expect(fetched).toMatchObject({ sid: providerId, to: PATIENT, body: BODY, status: 'queued' });
     expect(fake.requests.at(-1)).toEqual({ method: 'GET', path: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${providerId}.json`, status: 200 });
+  });
+});
+
+describe('listing sent messages and outages (the fake on a clock of its own)', () => {
+  const clock = fixedClock(new Date('2026-03-10T15:00:00Z'));
+  let timed: FakeTwilio;
+  let client: TwilioSms;
+  beforeAll(async () => {
+    timed = await startFakeTwilio({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, clock });
+    client = new TwilioSms(config({ apiBaseUrl: timed.url }));
+  });
+  afterAll(() => timed.close());
+  beforeEach(() => timed.reset());
+
+  it('lists what our number sent to one recipient since a time, newest first, through every page', async () => {
+    const early = await client.send({ to: PATIENT, body: 'early' });
+    clock.advance(3_600_000);
+    const since = clock.now();
+    const sent: string[] = [];
+    for (const body of ['one', 'two', 'three', 'four', 'five']) {
+      sent.push((await client.send({ to: PATIENT, body })).providerId);
+      clock.advance(1_000);
+    }
+    await client.send({ to: '+15550001111', body: 'someone else' });
+    await new TwilioSms(config({ apiBaseUrl: timed.url, from: '+15550002222' })).send({ to: PATIENT, body: 'another sender' });
+
+    const listed = await client.listSent({ to: PATIENT, since });
+    expect(listed.map((message) => message.body)).toEqual(['five', 'four', 'three', 'two', 'one']);
+    expect(listed.map((message) => message.providerId)).toEqual([...sent].reverse());
+    expect(listed[0]).toMatchObject({ to: PATIENT, status: 'queued', createdAt: new Date(since.getTime() + 4_000) });
+    expect(listed.map((message) => message.providerId)).not.toContain(early.providerId);
+
+    // Pages of two: the library follows Twilio's next_page_uri (Page and PageToken) to the end.
+    const library = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new BaseUrlRequestClient(timed.url) });
+    const paged = await library.messages.list({ to: PATIENT, from: FROM, dateSentAfter: since, pageSize: 2 });
+    expect(paged.map((message) => message.body)).toEqual(['five', 'four', 'three', 'two', 'one']);
+    const gets = timed.requests.filter((request) => request.method === 'GET').slice(-3).map((request) => new URL(request.path, 'http://x').searchParams);
+    expect(gets.map((query) => [query.get('Page'), query.get('PageSize'), query.get('To')])).toEqual([[null, '2', PATIENT], ['1', '2', PATIENT], ['2', '2', PATIENT]]);
+    expect(gets[1]?.get('PageToken')).toMatch(/^PASM/);
+  });
+
+  it('plays an outage on its clock: 503 for every call until it ends, then accepts again', async () => {
+    timed.outage({ forMs: 30_000 });
+    const during = await sendError(client.send({ to: PATIENT, body: BODY }));
+    expect(during).toMatchObject({ httpStatus: 503, code: 20503, retryable: true });
+    expect(await sendError(client.listSent({ to: PATIENT, since: clock.now() }))).toMatchObject({ httpStatus: 503 });
+    clock.advance(30_000);
+    await client.send({ to: PATIENT, body: BODY });
+    expect(timed.messages).toHaveLength(1);
+  });
+
+  it('plays 429s, and a provider that drops the connection without an answer', async () => {
+    timed.outage({ forMs: 10_000, httpStatus: 429 });
+    expect(await sendError(client.send({ to: PATIENT, body: BODY }))).toMatchObject({ httpStatus: 429, code: 20429, retryable: true });
+    timed.outage({ forMs: 10_000, unreachable: true });
+    const dropped = await sendError(client.send({ to: PATIENT, body: BODY }));
+    expect(dropped.httpStatus).toBeUndefined();
+    expect(dropped.retryable).toBe(true);
+    timed.endOutage();
+    await client.send({ to: PATIENT, body: BODY });
+    expect(timed.messages).toHaveLength(1);
   });
 });
 

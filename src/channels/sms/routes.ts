@@ -26,7 +26,9 @@ const statusQuery = z.strictObject({ m: z.string().min(1).max(300) });
 /**
  * Twilio webhooks. The signature is checked first (403, nothing stored), then the form is validated (400).
  * Inbound: persisted and deduplicated by MessageSid, answered at once with empty TwiML; the turn runs after
- * the answer and replies go out through the gateway, so a slow turn never meets Twilio's 15 s limit.
+ * the answer and replies go out through the gateway, so a slow turn never meets Twilio's 15 s limit. A
+ * redelivered MessageSid is answered once: dropped if its turn completed, its turn run if it never did (the
+ * runtime decides, by the claim on the turn).
  *
  * Twilio posts from a shared pool of addresses, so no per-address limit applies to these routes: a correctly
  * signed webhook is always accepted. Only failed signatures (an HMAC, no database read) are counted per

@@ -1,12 +1,14 @@
 import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
 import type { Purpose } from '../consent/consent.js';
 import type { OptOutRecorder } from '../consent/opt-out.js';
 import type { PatientRepository } from '../patients/ports.js';
-import type { ContactDirectory, MessageLog } from './ports.js';
+import type { ContactDirectory, MessageLog, PendingSend } from './ports.js';
 import { inQuietHours, type QuietHours } from './quiet-hours.js';
 import { ReplyCap, type CapDecision } from './reply-cap.js';
+import { MAX_SEND_ATTEMPTS, retryWait } from './retry.js';
 import { statusRank } from './status.js';
-import { DeliveryError, type BlockedReason, type DeliveryResult, type MediaRef, type Message, type MessageChannel, type OutboundKind } from './types.js';
+import { DeliveryError, type BlockedReason, type DeliveryResult, type MediaRef, type Message, type MessageChannel, type MessageStatus, type OutboundKind } from './types.js';
 
 /** What a caller asks the gateway to send. */
 export interface OutboundRequest {
@@ -25,11 +27,27 @@ export interface OutboundRequest {
 export type SendOutcome =
   | { status: 'sent' | 'queued' | 'simulated' | 'delivered'; messageId: string; providerId?: string }
   | { status: 'blocked'; messageId: string; reason: BlockedReason }
+  /** The provider failed for a reason that may pass: the message keeps its key and goes out at `retryAt` or later. */
+  | { status: 'retrying'; messageId: string; errorCode: string; retryAt: Date }
   | { status: 'failed'; messageId: string; errorCode?: string }
   | { status: 'duplicate'; messageId: string };
 
+/** What a provider holds of a message it was given. */
+export interface FoundDelivery {
+  providerId: string;
+  status: MessageStatus;
+}
+
 /** Delivers one recorded message through a provider (Twilio, the Direct Line store, a Bot Framework connector). */
-export type Deliver = (message: Message) => Promise<DeliveryResult>;
+export interface Deliver {
+  (message: Message): Promise<DeliveryResult>;
+  /**
+   * What the provider took for this message's address with its content since it was recorded, oldest first: asked
+   * before sending again when an earlier attempt's outcome is unknown. Absent: the channel cannot tell, and such a
+   * message is sent again (at least once).
+   */
+  find?: (message: Message) => Promise<FoundDelivery[]>;
+}
 
 export interface GatewayDeps {
   messages: MessageLog;
@@ -42,7 +60,27 @@ export interface GatewayDeps {
   optOuts: OptOutRecorder;
   /** SMS replies per number per minute (SMS_REPLIES_PER_MINUTE), and the one notice sent when they run out. */
   replyCap: { perMinute: number; notice: string };
+  /** Messages given up on are logged here (ids and codes only). */
+  logger: Logger;
+  /**
+   * `settleAfterMs`: how long an attempt may be in flight before a sweep counts it as lost and asks the provider
+   * (default 60 s; it must exceed the provider's request timeout, 30 s for Twilio). `random`: the retry jitter.
+   */
+  retries?: { settleAfterMs?: number; random?: () => number };
 }
+
+/** What one sweep of the outbox did, per entry. `settled`: nothing left to do (a callback or another instance did it). */
+export interface SweepCounts {
+  due: number;
+  sent: number;
+  matched: number;
+  retrying: number;
+  deferred: number;
+  failed: number;
+  settled: number;
+  skipped: number;
+}
+type SweepOutcome = Exclude<keyof SweepCounts, 'due'>;
 
 /**
  * Channels whose replies the cap counts: SMS, where every reply costs money and a flood can get the sending
@@ -50,19 +88,37 @@ export interface GatewayDeps {
  * per conversation; holding their replies back would only leave a chat unanswered.
  */
 const CAPPED_CHANNELS: ReadonlySet<MessageChannel> = new Set(['sms']);
+const QUEUED_RANK = statusRank('queued');
+const SWEEP_BATCH = 100;
+/** Sends of one sweep in flight at once: enough to drain a backlog quickly, few enough to stay inside the database pool. */
+const SWEEP_CONCURRENCY = 8;
+/** A proactive retry that falls in the patient's quiet hours waits this long and looks again. */
+const QUIET_HOURS_RECHECK_MS = 15 * 60_000;
 
 /**
  * The one place that sends anything to a patient, on any channel. It checks opt-out, consent, quiet hours and
  * the SMS reply cap, records the message under its idempotency key BEFORE calling the provider (so a crash
  * never sends twice and never sends unrecorded), then records the provider's id and status.
+ *
+ * Durable delivery: every send through a channel's provider also gets an outbox entry, written before the
+ * message, and removed once the outcome is recorded. A retryable failure (429, 5xx, no answer) keeps the key and
+ * sets the entry's next attempt ({@link retryWait}); {@link retryFailed} makes it, up to {@link MAX_SEND_ATTEMPTS}.
+ * An entry still in flight long after its attempt started was left by a crash: before any resend the provider is
+ * asked whether it took the message (by address, content and time), so nothing goes twice.
  */
 export class OutboundGateway {
   private readonly replyCap: ReplyCap;
+  private readonly settleAfterMs: number;
 
   constructor(private readonly deps: GatewayDeps) {
     this.replyCap = new ReplyCap(deps.replyCap.perMinute);
+    this.settleAfterMs = deps.retries?.settleAfterMs ?? 60_000;
   }
 
+  /**
+   * Sends one message. `deliver` replaces the channel's provider for this call only (the Bot Framework connector
+   * sends right after it): such a send cannot be retried later, so it gets no outbox entry.
+   */
   async send(request: OutboundRequest, deliver?: Deliver): Promise<SendOutcome> {
     const now = this.deps.clock.now();
     const refused = await this.refusal(request, now);
@@ -87,28 +143,171 @@ export class OutboundGateway {
       createdAt: now,
       updatedAt: now,
     };
+    const provider = deliver ?? this.deps.providers[request.channel];
+    if (!provider && !blockedReason) throw new Error(`no provider for channel ${request.channel}`);
+    const durable = !blockedReason && !deliver;
+    // Before the record: a crash between the two then leaves an entry without a message (harmless, dropped by the
+    // sweep), never a queued message nobody looks at.
+    if (durable) await this.deps.messages.outbox.add({ messageId: message.id, channel: message.channel, attempt: 1, dueAt: this.settleTime(now), outcomeUnknown: true, createdAt: now });
     if (!(await this.deps.messages.insert(message))) {
       // A re-run turn: the first run sent this reply and counted it already.
       if (capped === 'send') this.replyCap.giveBack(capKey(request));
       return { status: 'duplicate', messageId: message.id };
     }
-    if (blockedReason) return { status: 'blocked', messageId: message.id, reason: blockedReason };
+    if (blockedReason || !provider) return { status: 'blocked', messageId: message.id, reason: blockedReason ?? 'no_consent' };
+    return this.attempt(message, 1, provider, durable);
+  }
 
-    const provider = deliver ?? this.deps.providers[request.channel];
-    if (!provider) throw new Error(`no provider for channel ${request.channel}`);
+  /**
+   * Settles the outbox entries that are due: retries failed sends whose time has come, and resolves sends left in
+   * flight by a crash (asking the provider first). Safe on any number of instances at once: each attempt is
+   * claimed by an insert. Run it periodically; it returns what it did.
+   */
+  async retryFailed(now: Date = this.deps.clock.now()): Promise<SweepCounts> {
+    const due = await this.deps.messages.outbox.due(now, SWEEP_BATCH);
+    const counts: SweepCounts = { due: due.length, sent: 0, matched: 0, retrying: 0, deferred: 0, failed: 0, settled: 0, skipped: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const entry = due[next++]!;
+        try {
+          counts[await this.settle(entry)] += 1;
+        } catch (err) {
+          counts.skipped += 1;
+          this.deps.logger.error({ err, messageId: entry.messageId, channel: entry.channel }, 'settling an outbound message failed; the next sweep tries again');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
+    return counts;
+  }
+
+  private async settle(entry: PendingSend): Promise<SweepOutcome> {
+    const { messages, clock } = this.deps;
+    const id = entry.messageId;
+    const now = clock.now();
+    // One claim per attempt; the one past the last allows a final look at the provider, never a send.
+    const taken = await messages.claims.take(sendClaimKey(id), entry.attempt + 1, MAX_SEND_ATTEMPTS + 1, now, this.settleTime(now));
+    if (taken === 'held') return 'skipped';
+    const claim = taken === 'exhausted' ? MAX_SEND_ATTEMPTS + 1 : taken;
+    // Read after the claim: a sweep that finished this entry since our query has removed it (and given back its
+    // claims, which is how this one could be taken).
+    const [current, message] = await Promise.all([messages.outbox.get(id), messages.get(id)]);
+    if (!current || current.attempt >= claim) {
+      if (taken !== 'exhausted') await messages.claims.release(sendClaimKey(id), taken, taken);
+      return 'settled';
+    }
+    const provider = this.deps.providers[current.channel];
+    // Never recorded (its sender died first; the sender's own recovery sends it), or settled by a status callback.
+    if (!message || !provider || message.providerId || message.statusRank > QUEUED_RANK) {
+      await this.settled(id, claim);
+      return 'settled';
+    }
+    const lastError = current.outcomeUnknown ? 'outcome_unknown' : (message.errorCode ?? 'internal');
+    if (current.outcomeUnknown && provider.find) {
+      const found = await this.findEarlier(message, provider.find).catch((err: unknown) => {
+        if (err instanceof DeliveryError) return { unanswered: err.code ?? 'internal' };
+        this.deps.logger.error({ err, messageId: id, channel: message.channel }, 'asking the provider about an unsettled message failed');
+        return { unanswered: 'internal' };
+      });
+      // No answer to the question either: ask again later (the outcome stays unknown).
+      if (found && 'unanswered' in found) return claim > MAX_SEND_ATTEMPTS ? this.giveUp(message, claim, lastError) : (await this.retryLater(message, claim, found.unanswered, true)).status;
+      if (found) {
+        await this.recordResult(id, found);
+        await this.settled(id, claim);
+        return 'matched';
+      }
+    }
+    if (claim > MAX_SEND_ATTEMPTS) return this.giveUp(message, claim, lastError);
+    const refused = await this.refusal(requestOf(message), now);
+    if (refused === 'quiet_hours') {
+      await messages.outbox.update(id, { dueAt: new Date(now.getTime() + QUIET_HOURS_RECHECK_MS), outcomeUnknown: false });
+      await messages.claims.release(sendClaimKey(id), claim, claim);
+      return 'deferred';
+    }
+    if (refused) {
+      await this.fail(message, refused, claim);
+      return 'failed';
+    }
+    await messages.outbox.update(id, { attempt: claim, dueAt: this.settleTime(now), outcomeUnknown: true });
+    const outcome = await this.attempt(message, claim, provider, true);
+    return outcome.status === 'retrying' || outcome.status === 'failed' ? outcome.status : 'sent';
+  }
+
+  /** Calls the provider for attempt number `attempt` and records what came of it. */
+  private async attempt(message: Message, attempt: number, provider: Deliver, durable: boolean): Promise<SendOutcome> {
+    let result: DeliveryResult;
     try {
-      const result = await provider(message);
-      if (result.providerId) await this.deps.messages.update(message.id, { providerId: result.providerId });
-      // Forward-only: a status callback may already have moved the message further.
-      if (statusRank(result.status) > message.statusRank) await this.deps.messages.update(message.id, { status: result.status, statusRank: statusRank(result.status) });
-      return { status: result.status as 'sent', messageId: message.id, providerId: result.providerId };
+      result = await provider(message);
     } catch (err) {
-      const code = err instanceof DeliveryError ? err.code : undefined;
-      await this.deps.messages.update(message.id, { status: 'failed', statusRank: statusRank('failed'), errorCode: code ?? 'internal' });
-      if (!(err instanceof DeliveryError)) throw new Error(`delivering ${request.channel} message`, { cause: err });
-      if (err.optedOut) await this.recordCarrierOptOut(request);
+      if (!(err instanceof DeliveryError)) {
+        await this.fail(message, 'internal', durable ? attempt : undefined);
+        throw new Error(`delivering ${message.channel} message`, { cause: err });
+      }
+      const code = err.code ?? 'internal';
+      if (durable && err.retryable && attempt < MAX_SEND_ATTEMPTS) return this.retryLater(message, attempt, code, err.outcomeUnknown);
+      await this.fail(message, code, durable ? attempt : undefined);
+      if (durable && err.retryable) this.logGivenUp(message, attempt, code);
+      if (err.optedOut) await this.deps.optOuts.optOut({ channel: message.channel, address: message.address, patientId: message.patientId }, 'carrier');
       return { status: 'failed', messageId: message.id, errorCode: code };
     }
+    await this.recordResult(message.id, result);
+    if (durable) await this.settled(message.id, attempt);
+    return { status: result.status as 'sent', messageId: message.id, providerId: result.providerId };
+  }
+
+  /** The provider's id and status; forward-only: a status callback may already have moved the message further. */
+  private async recordResult(messageId: string, result: DeliveryResult): Promise<void> {
+    const rank = statusRank(result.status);
+    const moved = rank > QUEUED_RANK && (await this.deps.messages.update(messageId, { providerId: result.providerId, status: result.status, statusRank: rank }));
+    if (!moved && result.providerId) await this.deps.messages.update(messageId, { providerId: result.providerId });
+  }
+
+  private async retryLater(message: Message, attempt: number, errorCode: string, outcomeUnknown: boolean): Promise<SendOutcome & { status: 'retrying' | 'failed' }> {
+    if (attempt >= MAX_SEND_ATTEMPTS) return { status: await this.giveUp(message, attempt, outcomeUnknown ? 'outcome_unknown' : errorCode), messageId: message.id, errorCode };
+    const retryAt = new Date(this.deps.clock.now().getTime() + retryWait(attempt, this.deps.retries?.random));
+    await this.deps.messages.outbox.update(message.id, { attempt, dueAt: retryAt, outcomeUnknown });
+    await this.deps.messages.update(message.id, { errorCode });
+    return { status: 'retrying', messageId: message.id, errorCode, retryAt };
+  }
+
+  private async giveUp(message: Message, attempts: number, errorCode: string): Promise<'failed'> {
+    await this.fail(message, errorCode, attempts);
+    this.logGivenUp(message, attempts, errorCode);
+    return 'failed';
+  }
+
+  private logGivenUp(message: Message, attempts: number, errorCode: string): void {
+    this.deps.logger.warn({ messageId: message.id, channel: message.channel, errorCode, attempts }, 'outbound message not delivered after its last attempt: marked failed');
+  }
+
+  /** Final failure. With `lastClaim`, the outbox entry and its claims go too. */
+  private async fail(message: Message, errorCode: string, lastClaim: number | undefined): Promise<void> {
+    await this.deps.messages.update(message.id, { status: 'failed', statusRank: statusRank('failed'), errorCode });
+    if (lastClaim !== undefined) await this.settled(message.id, lastClaim);
+  }
+
+  private async settled(messageId: string, lastClaim: number): Promise<void> {
+    await this.deps.messages.outbox.remove(messageId);
+    await this.deps.messages.claims.release(sendClaimKey(messageId), 2, lastClaim);
+  }
+
+  /**
+   * The provider's record of an earlier attempt of this message, if it has one: the oldest candidate that no other
+   * message of ours has recorded, claimed for this message (so two identical texts are never both matched to one).
+   */
+  private async findEarlier(message: Message, find: NonNullable<Deliver['find']>): Promise<FoundDelivery | undefined> {
+    const candidates = await find(message);
+    if (candidates.length === 0) return undefined;
+    const taken = await this.deps.messages.providerIdsTaken(candidates.map((candidate) => candidate.providerId), message.id);
+    for (const candidate of candidates) {
+      if (!taken.has(candidate.providerId) && (await this.deps.messages.claims.once(`provider:${candidate.providerId}`, message.id))) return candidate;
+    }
+    return undefined;
+  }
+
+  private settleTime(now: Date): Date {
+    return new Date(now.getTime() + this.settleAfterMs);
   }
 
   private async refusal(request: OutboundRequest, now: Date): Promise<BlockedReason | undefined> {
@@ -132,10 +331,13 @@ export class OutboundGateway {
     if (request.kind !== 'reply' || !CAPPED_CHANNELS.has(request.channel)) return undefined;
     return this.replyCap.take(capKey(request), now);
   }
-
-  private async recordCarrierOptOut(request: OutboundRequest): Promise<void> {
-    await this.deps.optOuts.optOut({ channel: request.channel, address: request.address, patientId: request.patientId }, 'carrier');
-  }
 }
 
 const capKey = (request: OutboundRequest) => `${request.channel}:${request.address}`;
+const sendClaimKey = (messageId: string) => `send:${messageId}`;
+
+/** The checks a retry repeats (opt-out, consent, quiet hours), asked about a message already recorded. */
+function requestOf(message: Message): OutboundRequest {
+  const kind = message.kind === 'reply_cap_notice' || !message.kind ? 'reply' : message.kind;
+  return { channel: message.channel, address: message.address, patientId: message.patientId, text: message.text, idempotencyKey: message.id, kind, purpose: message.purpose };
+}

@@ -48,6 +48,8 @@ export interface Message {
   /** `reply_cap_notice`: the gateway sent the reply cap's notice in place of this reply. */
   kind?: OutboundKind | 'reply_cap_notice';
   purpose?: Purpose;
+  /** Inbound: when its bot turn completed. Absent while the turn is pending (see bot/runtime.ts). */
+  answeredAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -67,10 +69,24 @@ export interface DeliveryResult {
   status: MessageStatus;
 }
 
-/** A provider refused the message. `optedOut`: the carrier says the patient sent STOP (Twilio 21610). */
+/**
+ * A provider did not take the message. `code`: the provider's error code, or `http_<status>` / `unreachable`
+ * when it gave none. `optedOut`: the carrier says the patient sent STOP (Twilio 21610). `retryable`: trying again
+ * later may work (rate limited, provider error, no answer). `outcomeUnknown`: no answer came, so the provider may
+ * have accepted it all the same (a timeout): ask it before sending again.
+ */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly code: string | undefined, readonly optedOut: boolean, options?: ErrorOptions) {
+  readonly code: string | undefined;
+  readonly optedOut: boolean;
+  readonly retryable: boolean;
+  readonly outcomeUnknown: boolean;
+
+  constructor(message: string, details: { code?: string; optedOut?: boolean; retryable?: boolean; outcomeUnknown?: boolean }, options?: ErrorOptions) {
     super(message, options);
     this.name = 'DeliveryError';
+    this.code = details.code;
+    this.optedOut = details.optedOut ?? false;
+    this.retryable = details.retryable ?? false;
+    this.outcomeUnknown = details.outcomeUnknown ?? false;
   }
 }

@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { isOptedOutErrorCode, toSmsStatus, type SmsStatus } from './status.js';
@@ -16,6 +17,11 @@ export interface TwilioSmsConfig {
   apiBaseUrl?: string;
   /** Give up on one REST call after this long (the library's default is 30 s). */
   timeoutMs?: number;
+  /**
+   * Messages per second this sender may send (SMS_SEND_RATE_PER_SECOND): sends start at least 1/rate apart, in the
+   * order they were asked for. Omitted: no spacing.
+   */
+  sendRatePerSecond?: number;
 }
 
 /** One text to send. */
@@ -93,10 +99,18 @@ function rebase(uri: string, baseUrl: URL): string {
 export class TwilioSms {
   readonly #client: twilio.Twilio;
   readonly #sender: { from: string } | { messagingServiceSid: string };
+  /**
+   * Spaces this sender's sends (one TwilioSms is one sender, so two senders never share a limit). Bottleneck's
+   * `minTime` holds each start back until 1/rate after the previous one, FIFO, in memory: one process needs no
+   * Redis. Each process has its own limiter, so N instances on one sender send up to N x the rate (a shared
+   * limiter would need Redis, which we do not run); Twilio's 429 is then retried by the outbound gateway.
+   */
+  readonly #limiter: Bottleneck | undefined;
 
   /** @throws Error naming every missing or malformed setting (without echoing the auth token). */
   constructor(config: TwilioSmsConfig) {
     const valid = validateConfig(config);
+    this.#limiter = valid.sendRatePerSecond === undefined ? undefined : new Bottleneck({ minTime: 1000 / valid.sendRatePerSecond });
     this.#sender = valid.messagingServiceSid ? { messagingServiceSid: valid.messagingServiceSid } : { from: valid.from ?? '' };
     const clientOptions: RequestClient.RequestClientOptions = { timeout: valid.timeoutMs };
     const httpClient = valid.apiBaseUrl ? new BaseUrlRequestClient(valid.apiBaseUrl, clientOptions) : new twilio.RequestClient(clientOptions);
@@ -116,6 +130,17 @@ export class TwilioSms {
    * @throws SmsSendError when Twilio refuses it or cannot be reached.
    */
   async send(message: OutboundSms): Promise<SentSms> {
+    return this.#limiter ? this.#limiter.schedule(() => this.#send(message)) : this.#send(message);
+  }
+
+  /** Sends asked for that have not started yet (waiting for their turn at the send rate). */
+  waitingSends(): number {
+    if (!this.#limiter) return 0;
+    const counts = this.#limiter.counts();
+    return counts.RECEIVED + counts.QUEUED + counts.RUNNING;
+  }
+
+  async #send(message: OutboundSms): Promise<SentSms> {
     const mediaUrl = message.mediaUrls && message.mediaUrls.length > 0 ? message.mediaUrls : undefined;
     let created: { sid: string; status: string };
     try {
@@ -132,6 +157,43 @@ export class TwilioSms {
     // An unknown first status takes the lowest rank, so the first callback corrects it.
     return { providerId: created.sid, status: toSmsStatus(created.status) ?? 'accepted' };
   }
+
+  /**
+   * Messages our sender (the from-number, or the Messaging Service) sent to `to` since `since`, through Twilio's
+   * message list (`To`, `From`, `DateSent>=` filters; the library follows the pages), newest first.
+   *
+   * Twilio lists by the time a message left for the carrier (DateSent): a message still queued at Twilio (in a
+   * Messaging Service's queue, say) is not listed yet, so ask only once a message has had time to leave.
+   *
+   * @throws SmsSendError when Twilio refuses the request or cannot be reached.
+   */
+  async listSent(query: { to: string; since: Date; limit?: number }): Promise<ListedSms[]> {
+    let listed: { sid: string; to: string; body: string; status: string; dateCreated: Date; messagingServiceSid: string | null }[];
+    try {
+      listed = await this.#client.messages.list({
+        to: query.to,
+        ...('from' in this.#sender && { from: this.#sender.from }),
+        dateSentAfter: query.since,
+        pageSize: 100,
+        limit: query.limit ?? 200,
+      });
+    } catch (error) {
+      throw toSendError(error);
+    }
+    const sender = this.#sender;
+    const ours = 'messagingServiceSid' in sender ? listed.filter((message) => message.messagingServiceSid === sender.messagingServiceSid) : listed;
+    return ours.map((message) => ({ providerId: message.sid, to: message.to, body: message.body, status: toSmsStatus(message.status) ?? 'accepted', createdAt: message.dateCreated }));
+  }
+}
+
+/** One message as Twilio's message list shows it. */
+export interface ListedSms {
+  providerId: string;
+  to: string;
+  body: string;
+  status: SmsStatus;
+  /** When Twilio took it. */
+  createdAt: Date;
 }
 
 interface ValidConfig {
@@ -141,11 +203,12 @@ interface ValidConfig {
   messagingServiceSid?: string;
   apiBaseUrl?: string;
   timeoutMs?: number;
+  sendRatePerSecond?: number;
 }
 
 function validateConfig(config: TwilioSmsConfig): ValidConfig {
   const problems: string[] = [];
-  const { accountSid, authToken, from, messagingServiceSid, apiBaseUrl, timeoutMs } = config;
+  const { accountSid, authToken, from, messagingServiceSid, apiBaseUrl, timeoutMs, sendRatePerSecond } = config;
   if (!accountSid) problems.push('accountSid is missing');
   else if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) problems.push('accountSid must be AC followed by 32 hex characters');
   if (!authToken) problems.push('authToken is missing');
@@ -156,8 +219,9 @@ function validateConfig(config: TwilioSmsConfig): ValidConfig {
   }
   if (apiBaseUrl !== undefined && !isHttpUrl(apiBaseUrl)) problems.push('apiBaseUrl must be an http(s) URL');
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) problems.push('timeoutMs must be a positive integer');
+  if (sendRatePerSecond !== undefined && !(sendRatePerSecond > 0 && Number.isFinite(sendRatePerSecond))) problems.push('sendRatePerSecond must be a positive number');
   if (problems.length > 0 || !accountSid || !authToken) throw new Error(`Twilio SMS is misconfigured: ${problems.join('; ')}`);
-  return { accountSid, authToken, from, messagingServiceSid, apiBaseUrl, timeoutMs };
+  return { accountSid, authToken, from, messagingServiceSid, apiBaseUrl, timeoutMs, sendRatePerSecond };
 }
 
 function isHttpUrl(value: string): boolean {
