@@ -17,4 +17,7 @@ export const DialogIds = {
   crisisScreen: 'crisis.screen',
   crisisScreenWaterfall: 'crisis.screen.waterfall',
   crisisScreenAnswer: 'crisis.screen.answer',
+  dose: 'dose',
+  doseWaterfall: 'dose.waterfall',
+  doseAnswer: 'dose.answer',
 } as const;

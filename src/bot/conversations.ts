@@ -1,45 +1,63 @@
 import { ConversationState, type Storage } from 'botbuilder';
-import { CheckinService } from '../domain/checkins/checkins.js';
+import type { Dialog } from 'botbuilder-dialogs';
+import type { AlertRepository } from '../domain/alerts/alerts.js';
+import { CheckinService, type CheckinRepository } from '../domain/checkins/checkins.js';
 import { OptOutService } from '../domain/consent/opt-out.js';
 import type { EducationService } from '../domain/education/ask.js';
 import type { SymptomCheckService } from '../domain/symptoms/service.js';
 import { OutboundGateway, type Deliver } from '../domain/messaging/gateway.js';
+import type { ContactDirectory, MessageLog } from '../domain/messaging/ports.js';
 import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
 import { replyCapNotice } from '../domain/messaging/reply-cap.js';
 import type { MessageChannel } from '../domain/messaging/types.js';
+import type { ChannelAddressBook, PatientRepository } from '../domain/patients/ports.js';
 import type { PatientService } from '../domain/patients/service.js';
 import { SafetyService, type SafetySettings } from '../domain/safety/service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { Database } from '../store/database.js';
+import { DoseDialog } from '../../dialogs/dose-dialog.js';
 import { MainDialog } from '../../dialogs/main-dialog.js';
+import type { DoseOutreach } from '../domain/medication/outreach.js';
 import { GatewayAdapter } from './adapter.js';
 import { CareLoopBot } from './bot.js';
 import { turnErrorHandler } from './errors.js';
 import { ProactiveMessenger } from './proactive.js';
 import { ConversationRuntime } from './runtime.js';
-import { MongoStorage } from './storage.js';
+
+/** The storage ports conversations use (src/store implements them). */
+export interface ConversationRepositories {
+  messages: MessageLog;
+  contacts: ContactDirectory;
+  patients: PatientRepository;
+  alerts: AlertRepository;
+  checkins: CheckinRepository;
+  addresses: ChannelAddressBook;
+}
 
 export interface ConversationDeps {
-  db: Database;
+  repositories: ConversationRepositories;
   patients: PatientService;
   clock: Clock;
   logger: Logger;
   settings: SafetySettings;
   quietHours: string;
-  /** Conversation state; MongoDB unless given (the benchmark's MemoryStorage baseline). */
-  stateStorage?: Storage;
+  /** Conversation state (botbuilder Storage with eTags: MongoDB, or the benchmark's MemoryStorage baseline). */
+  stateStorage: Storage;
   symptoms: SymptomCheckService;
   education: EducationService;
   /** How each channel delivers; the gateway calls them after its checks. */
   providers: Partial<Record<MessageChannel, Deliver>>;
   /** SMS_REPLIES_PER_MINUTE: replies one number can get per minute (emergency and crisis replies always go). */
   smsRepliesPerMinute: number;
+  /** Dialogs a proactive message can begin (`ProactiveMessenger.begin`), beside the main dialog. */
+  proactiveDialogs?: (services: { safety: SafetyService }) => Dialog[];
+  /** Medication dose questions and answers: registers the dose dialog (dialogs/dose-dialog.ts) for reminders to begin. */
+  doseOutreach?: DoseOutreach;
 }
 
 /** Everything conversational, wired once: state storage, safety, dialogs, bot, gateway, adapters, runtime. */
 export function createConversations(deps: ConversationDeps) {
-  const repos = deps.db.repositories;
+  const repos = deps.repositories;
   const quietHours = parseQuietHours(deps.quietHours);
   if (!quietHours) throw new Error(`QUIET_HOURS "${deps.quietHours}" is not HH:MM-HH:MM`);
 
@@ -48,22 +66,23 @@ export function createConversations(deps: ConversationDeps) {
   /** The carrier reports an opt-out outside a send (a status callback with 21610). */
   const onCarrierOptOut = (channel: MessageChannel, address: string, patientId: string | undefined) => optOuts.optOut({ channel, address, patientId }, 'carrier');
   const gateway = new OutboundGateway({
-    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours, providers: deps.providers, optOuts,
+    messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours, providers: deps.providers, optOuts, logger: deps.logger,
     replyCap: { perMinute: deps.smsRepliesPerMinute, notice: replyCapNotice(deps.settings.emergencyNumber) },
   });
 
-  const conversationState = new ConversationState(deps.stateStorage ?? new MongoStorage(deps.db.models));
+  const conversationState = new ConversationState(deps.stateStorage);
   const safety = new SafetyService({ optOuts, alerts: repos.alerts, settings: deps.settings });
   const checkins = new CheckinService({ checkins: repos.checkins, alerts: repos.alerts, clock: deps.clock });
   const dialog = new MainDialog({ safety, checkins, symptoms: deps.symptoms, education: deps.education, settings: deps.settings });
-  const bot = new CareLoopBot(conversationState, dialog);
+  const proactiveDialogs = [...(deps.doseOutreach ? [new DoseDialog(safety, deps.doseOutreach)] : []), ...(deps.proactiveDialogs?.({ safety }) ?? [])];
+  const bot = new CareLoopBot(conversationState, dialog, proactiveDialogs);
 
   const onTurnError = turnErrorHandler(conversationState, deps.logger, deps.settings.emergencyNumber);
   const adapters = { sms: new GatewayAdapter('sms', gateway), webchat: new GatewayAdapter('webchat', gateway) };
   for (const adapter of Object.values(adapters)) adapter.onTurnError = onTurnError;
 
-  const proactive = new ProactiveMessenger({ models: deps.db.models, patients: repos.patients, adapters });
-  const runtime = new ConversationRuntime({ messages: repos.messages, patients: repos.patients, bot, adapters, proactive, clock: deps.clock, logger: deps.logger });
+  const runtime = new ConversationRuntime({ messages: repos.messages, patients: repos.patients, bot, adapters, addresses: repos.addresses, clock: deps.clock, logger: deps.logger });
+  const proactive = new ProactiveMessenger({ patients: repos.patients, addresses: repos.addresses, adapters, bot, runtime, clock: deps.clock });
   return { gateway, runtime, bot, proactive, onTurnError, onCarrierOptOut, optOuts };
 }
 

@@ -1,8 +1,11 @@
 import type { Page, PageRequest } from '../common.js';
 import type { MessageChannel } from '../messaging/types.js';
 
-/** Why the care team should look: an emergency, a request for a person, a worrying check-in or symptom check. */
-export type AlertKind = 'emergency' | 'handoff' | 'checkin_low' | 'triage';
+/**
+ * Why the care team should look: an emergency, a request for a person, a worrying check-in or symptom check,
+ * a run of missed medication doses.
+ */
+export type AlertKind = 'emergency' | 'handoff' | 'checkin_low' | 'triage' | 'missed_doses';
 export type AlertSeverity = 'critical' | 'high' | 'routine';
 
 /** Something a nurse must see. Paging and escalation until acknowledged come with the escalation issue. */

@@ -1,0 +1,161 @@
+/**
+ * The conversation around a dose: which doses a reply can answer, recording the answer (a snooze schedules the
+ * reminder again), the follow-up chain after a reminder, and the care team's alert (with the caregiver's notice)
+ * when doses go missed. The dialog (dialogs/dose-dialog.ts) and the outreach handlers (src/scheduler/handlers)
+ * call it; it sends nothing itself.
+ */
+import type { Clock } from '../../lib/clock.js';
+import type { AlertRepository } from '../alerts/alerts.js';
+import type { QuietHours } from '../messaging/quiet-hours.js';
+import type { OutreachStore } from '../outreach/ports.js';
+import type { PatientRepository } from '../patients/ports.js';
+import { nextAllowedMinute } from './deferral.js';
+import { OPEN_DOSE_STATUSES, type DoseEvent, type DoseRecord } from './doses.js';
+import type { DoseRepository, MedicationPlanRepository } from './ports.js';
+import { caregiverKey, chainKey, DEFAULT_SNOOZE_MINUTES, snoozeKey, type FollowupPayload } from './reminders.js';
+import { parseDoseReply, pickDoses, type DoseReply, type OpenDose } from './replies.js';
+import type { MedicationService, MissedDoseFact } from './service.js';
+
+const MINUTE_MS = 60_000;
+/** Reminded doses a reply can still answer: those of the last day (older ones have been settled as unconfirmed). */
+const OPEN_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
+
+export interface DoseOutreachDeps {
+  medication: MedicationService;
+  plans: MedicationPlanRepository;
+  doses: DoseRepository;
+  patients: PatientRepository;
+  outreach: OutreachStore;
+  alerts: AlertRepository;
+  clock: Clock;
+  /** The deployment's quiet hours (patients have no override of their own yet). */
+  quietHours: QuietHours;
+  /** DOSE_FOLLOWUP_MINUTES: from a reminder to its follow-up, and from the follow-up to the final check. */
+  followupMinutes: number;
+}
+
+/** What a patient's reply did: recorded an answer, named a dose that is not open, or was no dose answer at all. */
+export type ReplyOutcome =
+  | { status: 'recorded'; answer: DoseReply['answer']; doses: OpenDose[]; minutes?: number; confirmation: string }
+  | { status: 'which'; open: OpenDose[]; question: string }
+  | { status: 'not_an_answer' };
+
+export class DoseOutreach {
+  constructor(private readonly deps: DoseOutreachDeps) {}
+
+  /**
+   * The doses a reply may answer: the patient's reminded or snoozed doses of the last day, and the dose the
+   * question was about even if its final check has since recorded it unconfirmed (a late "taken" still counts).
+   */
+  async openDoses(patientId: string, askedKey?: string): Promise<OpenDose[]> {
+    const now = this.deps.clock.now();
+    const [recent, plans, asked] = await Promise.all([
+      this.deps.doses.forPatient(patientId, new Date(now.getTime() - OPEN_LOOKBACK_MS), new Date(now.getTime() + MINUTE_MS)),
+      this.deps.plans.listForPatient(patientId),
+      askedKey ? this.deps.doses.get(askedKey) : undefined,
+    ]);
+    const names = new Map(plans.map((plan) => [plan.id, plan.displayName]));
+    const answerable = (dose: DoseRecord) => dose.status !== 'scheduled' && OPEN_DOSE_STATUSES.includes(dose.status);
+    const open = recent.filter(answerable);
+    if (asked && (answerable(asked) || asked.status === 'unconfirmed') && !open.some((dose) => dose.key === asked.key)) open.push(asked);
+    return open.map((dose) => ({ key: dose.key, displayName: names.get(dose.planId) ?? 'medicine', localTime: dose.localTime, at: dose.at }));
+  }
+
+  /**
+   * Reads a reply to a dose question and records it on the dose(s) it names: the latest open one by default,
+   * "morning" or "the 8pm one" picks another, "both" all. A bare "1"/"2"/"3" counts: the question offered them.
+   */
+  async answer(patientId: string, text: string, askedKey?: string): Promise<ReplyOutcome> {
+    const open = await this.openDoses(patientId, askedKey);
+    const reply = parseDoseReply(text, open.map((dose) => dose.displayName));
+    if (!reply || open.length === 0) return { status: 'not_an_answer' };
+    const picked = pickDoses(open, reply.which);
+    if (picked.length === 0) {
+      return { status: 'which', open, question: `Which one? You have ${listNames(open)} waiting. Reply for example "took the morning one", or "both".` };
+    }
+    const now = this.deps.clock.now();
+    const minutes = reply.answer === 'snoozed' ? (reply.minutes ?? DEFAULT_SNOOZE_MINUTES) : undefined;
+    const until = minutes === undefined ? undefined : new Date(now.getTime() + minutes * MINUTE_MS);
+    const event: DoseEvent = until ? { type: 'snoozed', until } : { type: reply.answer as 'taken' | 'skipped' };
+    for (const dose of picked) {
+      const result = await this.deps.medication.recordDoseEvent(dose.key, event);
+      if (result.missedDoses) await this.onMissedDoses(result.missedDoses);
+      if (until && result.applied) await this.snooze(patientId, dose.key, until);
+    }
+    return { status: 'recorded', answer: reply.answer, doses: picked, ...(minutes ? { minutes } : {}), confirmation: confirmation(reply.answer, picked, minutes) };
+  }
+
+  /**
+   * After a reminder (or a snooze's reminder) went out: the dose is reminded, and its follow-up is scheduled
+   * DOSE_FOLLOWUP_MINUTES later under `<chain>:followup`.
+   */
+  async reminded(patientId: string, doseKey: string, chain: string): Promise<void> {
+    await this.deps.medication.recordDoseEvent(doseKey, { type: 'reminded' });
+    await this.scheduleStep(patientId, doseKey, chain, 'followup');
+  }
+
+  /** After the follow-up (sent or not sendable): the final check comes DOSE_FOLLOWUP_MINUTES later. */
+  async followedUp(patientId: string, doseKey: string, chain: string, sent: boolean): Promise<void> {
+    if (sent) await this.deps.medication.recordDoseEvent(doseKey, { type: 'reminded' });
+    await this.scheduleStep(patientId, doseKey, chain, 'final');
+  }
+
+  /** The final check: a dose still open is recorded unconfirmed, which may complete a run of missed doses. */
+  async settleUnanswered(doseKey: string): Promise<'unconfirmed' | 'answered'> {
+    const result = await this.deps.medication.recordDoseEvent(doseKey, { type: 'unconfirmed' });
+    if (!result.applied) return 'answered';
+    if (result.missedDoses) await this.onMissedDoses(result.missedDoses);
+    return 'unconfirmed';
+  }
+
+  /**
+   * A run of missed doses: an alert for the care team (one per run: its id is the run's key), and when the plan
+   * names a consenting caregiver, their notice as a job (it waits out quiet hours, and its key sends it once).
+   */
+  async onMissedDoses(fact: MissedDoseFact): Promise<void> {
+    const patient = await this.deps.patients.get(fact.patientId);
+    if (!patient) return;
+    const missed = fact.doseKeys.length;
+    await this.deps.alerts.raise({
+      kind: 'missed_doses', severity: 'high', patientId: patient.id, careTeamId: patient.careTeamId, channel: 'sms', address: patient.phone,
+      messageId: fact.key, reason: `missed doses: ${missed} in a row not confirmed of "${fact.displayName}" (plan ${fact.planId})`,
+    });
+    if (!fact.caregiver) return;
+    const payload: FollowupPayload = { step: 'caregiver', doseKey: fact.doseKeys.at(-1)!, missed };
+    const dueAt = nextAllowedMinute(this.deps.clock.now(), patient.timeZone, this.deps.quietHours);
+    await this.deps.outreach.schedule([{ key: caregiverKey(fact.key), kind: 'dose_followup', patientId: patient.id, dueAt, payload: { ...payload } }]);
+  }
+
+  /** The dose, and whether a reply can still answer it. */
+  async dose(doseKey: string): Promise<{ dose?: DoseRecord; open: boolean }> {
+    const dose = await this.deps.doses.get(doseKey);
+    return { dose, open: dose !== undefined && OPEN_DOSE_STATUSES.includes(dose.status) };
+  }
+
+  /** A snooze replaces the chain in progress: its follow-up and final check go, the snooze's reminder comes. */
+  private async snooze(patientId: string, doseKey: string, until: Date): Promise<void> {
+    const pending = await this.deps.outreach.upcoming(patientId, new Date(until.getTime() + 7 * 24 * 60 * MINUTE_MS));
+    const chainSteps = pending.filter((job) => job.kind === 'dose_followup' && (job.payload as Partial<FollowupPayload>).doseKey === doseKey && job.payload.step !== 'caregiver');
+    if (chainSteps.length > 0) await this.deps.outreach.cancel(chainSteps.map((job) => job.key));
+    const payload: FollowupPayload = { step: 'snooze', doseKey, chain: snoozeKey(doseKey, until) };
+    await this.deps.outreach.schedule([{ key: payload.chain!, kind: 'dose_followup', patientId, dueAt: until, payload: { ...payload } }]);
+  }
+
+  private async scheduleStep(patientId: string, doseKey: string, chain: string, step: 'followup' | 'final'): Promise<void> {
+    const dueAt = new Date(this.deps.clock.now().getTime() + this.deps.followupMinutes * MINUTE_MS);
+    const payload: FollowupPayload = { step, doseKey, chain };
+    await this.deps.outreach.schedule([{ key: chainKey(chain, step), kind: 'dose_followup', patientId, dueAt, payload: { ...payload } }]);
+  }
+}
+
+function listNames(doses: readonly OpenDose[]): string {
+  const names = [...new Set(doses.map((dose) => `${dose.displayName} (${dose.localTime})`))];
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+function confirmation(answer: DoseReply['answer'], doses: readonly OpenDose[], minutes?: number): string {
+  const names = [...new Set(doses.map((dose) => dose.displayName))].join(' and ');
+  if (answer === 'taken') return `Thank you, your ${names} is recorded as taken.`;
+  if (answer === 'skipped') return `OK, your ${names} is recorded as skipped. If something is wrong, reply AGENT to reach your care team.`;
+  return `OK, I will remind you about your ${names} in ${minutes} min.`;
+}
