@@ -54,6 +54,8 @@ export const configSchema = z
     AUTH_FAILURES_PER_MINUTE: int(1, 10_000).default(20),
     TRUST_PROXY: trustProxy.default(false),
     SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /** on: `npm start` runs the schedules beside the API; off: API only (schedules run in `npm run worker`). */
+    SCHEDULER: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
 
     // Audit
     /** Signs every audit event (HMAC-SHA256), outside the database; several instances must share it. */
@@ -80,12 +82,27 @@ export const configSchema = z
     /** Replies one number can get by SMS per minute; then one notice, and emergency and crisis replies only. */
     SMS_REPLIES_PER_MINUTE: int(1, 1000).default(10),
 
+    // Scheduler (outreach jobs: reminders, check-ins, escalation steps)
+    /** A job found more than this late (downtime) is marked expired, never sent hours late. */
+    CATCHUP_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(120),
+    /** How long an instance holds the jobs it claimed; after that another instance takes them over. */
+    SCHEDULER_LEASE_SECONDS: int(10, 3600).default(60),
+    /** Due jobs claimed per query round. */
+    SCHEDULER_BATCH_SIZE: int(1, 5000).default(500),
+    /** Minutes after a dose reminder with no answer before the one follow-up, and again before it is unconfirmed. */
+    DOSE_FOLLOWUP_MINUTES: int(5, 24 * 60).default(60),
+    /** Consecutive missed (unconfirmed or skipped) doses of a plan that alert the care team and a consenting caregiver. */
+    MISSED_DOSES_ALERT_AFTER: int(1, 20).default(2),
+
     // Twilio
     TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected an Account SID: AC followed by 32 hex characters').optional(),
     TWILIO_AUTH_TOKEN: z.string().min(16, 'expected the account auth token').optional(),
     TWILIO_FROM: z.string().regex(/^\+[1-9]\d{7,14}$/, 'expected an E.164 phone number').optional(),
     TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'expected a Messaging Service SID: MG followed by 32 hex characters').optional(),
     TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    /** Messages per second per sender (the number, or the Messaging Service): 1 long code, 3 toll-free, ~100 short code. */
+    SMS_SEND_RATE_PER_SECOND: z.coerce.number({ error: 'expected a number of messages per second from 0.1 to 1000' })
+      .min(0.1, 'expected a number of messages per second from 0.1 to 1000').max(1000, 'expected a number of messages per second from 0.1 to 1000').default(1),
 
     // Azure OpenAI (optional): helps extract symptoms from messy text and phrase cited education answers;
     // it never decides a disposition. Without it every feature runs on its deterministic path.

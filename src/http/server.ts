@@ -1,29 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import type { Storage } from 'botbuilder';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Config } from '../config/index.js';
-import { ApiKeyService } from '../domain/auth/service.js';
-import { CareTeamService, StaffService } from '../domain/directory.js';
-import { PatientService } from '../domain/patients/service.js';
-import { EducationService } from '../domain/education/ask.js';
-import { loadLibrary } from '../domain/education/library.js';
-import { MODEL_FINDINGS_PROMPT, modelFindingsSchema, toFindings } from '../domain/symptoms/model-findings.js';
-import { SymptomCheckService } from '../domain/symptoms/service.js';
-import { LanguageModel } from '../integrations/azure-openai/client.js';
-import { createConversations, type Conversations } from '../bot/conversations.js';
+import type { Container } from '../app/container.js';
+import type { Conversations } from '../bot/conversations.js';
 import { botFrameworkRoutes } from '../channels/botframework/routes.js';
-import { smsProvider } from '../channels/sms/provider.js';
 import { smsRoutes } from '../channels/sms/routes.js';
 import { registerDirectLine } from '../channels/webchat/directline.js';
-import { appendBotActivity } from '../channels/webchat/types.js';
-import { MongoDirectLineStore } from '../store/repositories/directline.js';
-import { TwilioSms } from '../integrations/twilio/client.js';
-import type { Clock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
 import { redactUrl } from '../lib/redact.js';
-import type { Database } from '../store/database.js';
 import { AccessLog } from './access-log.js';
 import { auditRequests } from './audit.js';
 import { authenticate, authorize } from './auth.js';
@@ -38,6 +22,8 @@ import { adminRoutes } from './routes/admin.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { triageRoutes } from './routes/triage.js';
 import { directoryRoutes } from './routes/directory.js';
+import { medicationRoutes } from './routes/medication.js';
+import { outreachRoutes } from './routes/outreach.js';
 import { patientRoutes } from './routes/patients.js';
 
 declare module 'fastify' {
@@ -47,18 +33,12 @@ declare module 'fastify' {
   }
 }
 
-export interface ServerDeps {
-  config: Config;
-  logger: Logger;
-  db: Database;
-  clock: Clock;
-  version: string;
-  /** Conversation state storage; default MongoDB. The SMS benchmark passes MemoryStorage as its baseline. */
-  stateStorage?: Storage;
-}
-
-/** Builds the HTTP server with every route; the caller listens and closes. */
-export async function buildServer({ config, logger, db, clock, version, stateStorage }: ServerDeps): Promise<FastifyInstance> {
+/**
+ * Builds the HTTP server with every route, on the services of the composition root (src/app/container.ts); the
+ * caller listens and closes. Closing waits for the conversation turns in flight.
+ */
+export async function buildServer(container: Container, { version }: { version: string }): Promise<FastifyInstance> {
+  const { config, logger, db, clock, conversations, patients } = container;
   const repos = db.repositories;
   // Failed authentications per address, one budget per kind, so forged webhooks cannot lock out API keys.
   const apiKeyFailures = new FailureBudget({ perMinute: config.AUTH_FAILURES_PER_MINUTE, clock, what: 'requests without a valid API key' });
@@ -123,39 +103,8 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
     }
   });
 
-  const patients = new PatientService({ patients: repos.patients, consent: repos.consent, careTeams: repos.careTeams, clock });
-  const publicBaseUrl = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
-  const twilio = config.TWILIO_ACCOUNT_SID
-    ? new TwilioSms({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, from: config.TWILIO_FROM, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, apiBaseUrl: config.TWILIO_API_BASE_URL })
-    : undefined;
-  const webchatStore = new MongoDirectLineStore(db.connection, clock);
   const webchatSecret = config.WEBCHAT_SECRET ?? randomBytes(32).toString('base64url');
   if (!config.WEBCHAT_SECRET) logger.warn('WEBCHAT_SECRET is not set: using a random one; chat links and tokens stop working at restart');
-  const settings = { clinicName: config.CLINIC_NAME, clinicPhone: config.CLINIC_PHONE, emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE };
-  // The model is optional and never decides: it may add extracted findings (which can only raise a level) and
-  // phrase cited answers from the library's passages.
-  const model = LanguageModel.fromConfig(config, { logger });
-  const symptoms = new SymptomCheckService({
-    alerts: repos.alerts, settings,
-    extractor: model && (async (text) => {
-      const extracted = await model.extractJson({ system: MODEL_FINDINGS_PROMPT, user: text, schema: modelFindingsSchema, schemaName: 'symptom_findings' });
-      return extracted && toFindings(extracted);
-    }),
-  });
-  const education = new EducationService({
-    library: loadLibrary(), settings: { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE },
-    answerer: model && ((question, passages) => model.answerFromPassages(question, passages)),
-  });
-  const conversations = createConversations({
-    db, patients, clock, logger, stateStorage, symptoms, education,
-    settings,
-    quietHours: config.QUIET_HOURS,
-    smsRepliesPerMinute: config.SMS_REPLIES_PER_MINUTE,
-    providers: {
-      sms: smsProvider(twilio, publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`),
-      webchat: async (message) => ({ providerId: (await appendBotActivity(webchatStore, message.address, { text: message.text })).id, status: 'sent' }),
-    },
-  });
   app.decorate('conversations', conversations);
   app.addHook('onClose', () => conversations.runtime.drain());
   await app.register(async (scope) => {
@@ -164,13 +113,13 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     smsRoutes(scope, {
-      authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl, runtime: conversations.runtime, messages: repos.messages, signatureFailures,
+      authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl: container.publicBaseUrl, runtime: conversations.runtime, messages: repos.messages, signatureFailures,
       onCarrierOptOut: (address, patientId) => conversations.onCarrierOptOut('sms', address, patientId),
     });
   });
 
   await registerDirectLine(app, {
-    store: webchatStore, secret: webchatSecret, clock, logger, clinicName: config.CLINIC_NAME, emergencyNumber: config.EMERGENCY_NUMBER,
+    store: container.webchatStore, secret: webchatSecret, clock, logger, clinicName: config.CLINIC_NAME, emergencyNumber: config.EMERGENCY_NUMBER,
     sessionMaxHours: config.WEBCHAT_SESSION_MAX_HOURS,
     onUserActivity: async (conversationId, activity, identity) => {
       if (activity.type !== 'message') return;
@@ -188,9 +137,11 @@ export async function buildServer({ config, logger, db, clock, version, stateSto
   apiFallbackRoutes(app);
   patientRoutes(routes, patients);
   conversationRoutes(routes, { patients, messages: repos.messages, alerts: repos.alerts });
-  triageRoutes(routes, symptoms);
-  directoryRoutes(routes, { careTeams: new CareTeamService(repos.careTeams), staff: new StaffService(repos.staff, repos.careTeams) });
-  adminRoutes(routes, { apiKeys: new ApiKeyService(repos.apiKeys, clock), audit: repos.audit });
+  triageRoutes(routes, container.symptoms);
+  directoryRoutes(routes, { careTeams: container.careTeams, staff: container.staff });
+  adminRoutes(routes, { apiKeys: container.apiKeys, audit: container.audit });
+  medicationRoutes(routes, { medication: container.medication });
+  outreachRoutes(routes, { preview: container.outreachPreview });
 
   const openapi = buildOpenApi(routes.specs, { version });
   await registerDocs(app, openapi);

@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
 import { findRunningFerretDb, startFerretDb, type FerretDbHandle } from './ferretdb.js';
 import { defineModels, type Models } from './models.js';
+import { MongoChannelAddressBook } from './repositories/addresses.js';
 import { MongoApiKeyRepository } from './repositories/apikeys.js';
 import { MongoAuditLog } from './repositories/audit.js';
 import { MongoCareTeamRepository, MongoStaffRepository } from './repositories/directory.js';
@@ -13,6 +14,9 @@ import { MongoAlertRepository, MongoCheckinRepository } from './repositories/ale
 import { MongoContactDirectory } from './repositories/contacts.js';
 import { MongoMessageLog } from './repositories/messages.js';
 import { MongoConsentLog, MongoPatientRepository } from './repositories/patients.js';
+import { MongoJobRunLog } from './repositories/jobruns.js';
+import { MongoOutreachStore } from './repositories/outreach.js';
+import { MongoDoseRepository, MongoMedicationPlanRepository } from './repositories/medication.js';
 
 // Callers' operator objects ({"$gt": ""}) become CastErrors; our own operators are wrapped in trusted().
 mongoose.set('sanitizeFilter', true);
@@ -84,7 +88,7 @@ export async function openDatabase(config: DbConfig, options: OpenOptions): Prom
     return {
       connection,
       models,
-      repositories: createRepositories(models, auditKeys.keyring),
+      repositories: createRepositories(models, auditKeys.keyring, options.clock),
       auditKey: { id: auditKeys.keyring.current.id, source: auditKeys.source, file: auditKeys.file },
       description,
       ping: (timeoutMs = 2_000) => ping(connection, timeoutMs),
@@ -100,7 +104,7 @@ export async function openDatabase(config: DbConfig, options: OpenOptions): Prom
   }
 }
 
-function createRepositories(models: Models, auditKeys: AuditKeyring) {
+function createRepositories(models: Models, auditKeys: AuditKeyring, clock: Clock) {
   const contacts = new MongoContactDirectory(models);
   return {
     contacts,
@@ -113,6 +117,11 @@ function createRepositories(models: Models, auditKeys: AuditKeyring) {
     staff: new MongoStaffRepository(models),
     apiKeys: new MongoApiKeyRepository(models),
     audit: new MongoAuditLog(models, auditKeys),
+    outreach: new MongoOutreachStore(models, clock),
+    jobRuns: new MongoJobRunLog(models),
+    addresses: new MongoChannelAddressBook(models),
+    medicationPlans: new MongoMedicationPlanRepository(models),
+    doses: new MongoDoseRepository(models),
   };
 }
 

@@ -137,8 +137,44 @@ export function defineModels(connection: Connection, clock: Clock) {
       blockedReason: String,
       kind: String,
       purpose: String,
+      answeredAt: Date,
     },
     { timestamps, collection: 'messages', versionKey: false },
+  );
+
+  // Unfinished message work, kept apart from the ever-growing log so recovery scans only what is pending:
+  // inbound messages whose turn has not completed, and outbound ones whose delivery is not settled.
+  const pendingTurnSchema = new Schema(
+    {
+      _id: { type: String, required: true }, // the inbound message id
+      channel: { type: String, required: true },
+      address: { type: String, required: true },
+      providerMessageId: { type: String, required: true },
+      text: { type: String, default: '' },
+      media: [{ _id: false, url: String, contentType: String }],
+      linkedPatientId: String,
+      createdAt: { type: Date, required: true },
+      claim: { type: Number, required: true },
+      leaseUntil: { type: Date, required: true },
+    },
+    { collection: 'pendingturns', versionKey: false },
+  );
+  const pendingSendSchema = new Schema(
+    {
+      _id: { type: String, required: true }, // the outbound message id (its idempotency key)
+      channel: { type: String, required: true },
+      attempt: { type: Number, required: true },
+      dueAt: { type: Date, required: true },
+      outcomeUnknown: { type: Boolean, required: true },
+      createdAt: { type: Date, required: true },
+    },
+    { collection: 'outbox', versionKey: false },
+  );
+  // `<work>#<n>` with a lease (turn and send claims), or a permanent claim with its owner (a provider id
+  // matched to our message): created by insert, so one instance wins each.
+  const messageClaimSchema = new Schema(
+    { _id: { type: String, required: true }, leaseUntil: Date, owner: String },
+    { collection: 'messageclaims', versionKey: false },
   );
 
   // Bot state: a pointer per storage key (the latest version, a hint) and one document per version, so that
@@ -185,11 +221,87 @@ export function defineModels(connection: Connection, clock: Clock) {
     { timestamps: { ...timestamps, createdAt: false }, collection: 'conversationrefs', versionKey: false },
   );
 
+  // Outreach jobs (src/domain/outreach): only live ones (scheduled, deferred) stay here, so the scheduler's scans
+  // stay small; finished ones move to outreachhistory. Hot paths only insert and delete here: FerretDB runs an
+  // update as one transaction per matched document.
+  const outreachJobFields = {
+    _id: { type: String, required: true }, // the job's idempotency key
+    kind: { type: String, required: true },
+    patientId: { type: String, required: true },
+    dueAt: { type: Date, required: true },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    status: { type: String, required: true },
+    attempts: { type: Number, required: true, default: 0 },
+    failures: { type: Number, required: true, default: 0 },
+    lastError: String,
+    reason: String,
+  };
+  const outreachJobSchema = new Schema(outreachJobFields, { timestamps, collection: 'outreachjobs', versionKey: false, minimize: false });
+  outreachJobSchema.index({ dueAt: 1 });
+  outreachJobSchema.index({ patientId: 1, dueAt: 1 });
+  const outreachHistorySchema = new Schema(
+    { ...outreachJobFields, createdAt: Date, updatedAt: Date, finishedAt: { type: Date, required: true } },
+    { collection: 'outreachhistory', versionKey: false, minimize: false },
+  );
+  // One claim per attempt of a job, `<key>#<attempt>`: created by insert, so one instance wins each attempt.
+  const outreachClaimSchema = new Schema(
+    { _id: { type: String, required: true }, owner: { type: String, required: true }, leaseUntil: { type: Date, required: true } },
+    { collection: 'outreachclaims', versionKey: false },
+  );
+  outreachClaimSchema.index({ leaseUntil: 1 });
+  // One record per slot of a scheduled job, `<name>@<slot ISO>`: the instance whose insert succeeds runs it.
+  const jobRunSchema = new Schema(
+    { _id: { type: String, required: true }, owner: { type: String, required: true }, startedAt: { type: Date, required: true } },
+    { collection: 'jobruns', versionKey: false },
+  );
+  jobRunSchema.index({ startedAt: 1 });
+
+  // Medication plans (src/domain/medication): times and dates in the patient's zone; ending sets endedAt.
+  const medicationPlanSchema = new Schema(
+    {
+      patientId: { type: String, required: true },
+      displayName: { type: String, required: true },
+      dose: { type: String, required: true },
+      times: { type: [String], required: true },
+      daysOfWeek: { type: [String], default: undefined },
+      everyNDays: Number,
+      startDate: { type: String, required: true },
+      endDate: String,
+      instructions: String,
+      caregiver: { type: new Schema({ name: String, phone: String, consent: Boolean }, { _id: false }), default: undefined },
+      endedAt: Date,
+    },
+    { timestamps, collection: 'medicationplans', versionKey: false },
+  );
+  medicationPlanSchema.index({ patientId: 1 });
+  // One dose per plan slot, `med:<planId>:<localDate>T<HH:MM>`: created by insert, so recorded once.
+  const doseSchema = new Schema(
+    {
+      _id: { type: String, required: true },
+      planId: { type: String, required: true },
+      patientId: { type: String, required: true },
+      localDate: { type: String, required: true },
+      localTime: { type: String, required: true },
+      at: { type: Date, required: true },
+      status: { type: String, required: true },
+      remindedAt: Date,
+      answeredAt: Date,
+      snoozedUntil: Date,
+      history: [{ _id: false, status: { type: String, required: true }, at: { type: Date, required: true } }],
+    },
+    { timestamps, collection: 'doses', versionKey: false },
+  );
+  doseSchema.index({ patientId: 1, at: 1 });
+  doseSchema.index({ planId: 1, at: 1 });
+
   return {
     Contact: connection.model('Contact', contactSchema),
     AddressClaim: connection.model('AddressClaim', addressClaimSchema),
     OptOutConfirmation: connection.model('OptOutConfirmation', optOutConfirmationSchema),
     Message: connection.model('Message', messageSchema),
+    PendingTurn: connection.model('PendingTurn', pendingTurnSchema),
+    PendingSend: connection.model('PendingSend', pendingSendSchema),
+    MessageClaim: connection.model('MessageClaim', messageClaimSchema),
     BotState: connection.model('BotState', botStateSchema),
     BotStateVersion: connection.model('BotStateVersion', botStateVersionSchema),
     Alert: connection.model('Alert', alertSchema),
@@ -202,6 +314,12 @@ export function defineModels(connection: Connection, clock: Clock) {
     ApiKey: connection.model('ApiKey', apiKeySchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     AuditHead: connection.model('AuditHead', auditHeadSchema),
+    OutreachJob: connection.model('OutreachJob', outreachJobSchema),
+    OutreachHistory: connection.model('OutreachHistory', outreachHistorySchema),
+    OutreachClaim: connection.model('OutreachClaim', outreachClaimSchema),
+    JobRun: connection.model('JobRun', jobRunSchema),
+    MedicationPlan: connection.model('MedicationPlan', medicationPlanSchema),
+    Dose: connection.model('Dose', doseSchema),
   };
 }
 
