@@ -135,7 +135,7 @@ export async function buildServer(container: Container, { version }: { version: 
 
   const routes = new RouteTable(app);
   apiFallbackRoutes(app);
-  patientRoutes(routes, patients);
+  patientRoutes(routes, patients, container.medication);
   conversationRoutes(routes, { patients, messages: repos.messages, alerts: repos.alerts });
   triageRoutes(routes, container.symptoms);
   directoryRoutes(routes, { careTeams: container.careTeams, staff: container.staff });

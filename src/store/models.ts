@@ -22,6 +22,7 @@ export function defineModels(connection: Connection, clock: Clock) {
       dateOfBirth: { type: String, required: true },
       careTeamId: { type: String, required: true },
       consent: { sms: channelConsent, webchat: channelConsent },
+      quietHours: { type: new Schema({ start: String, end: String }, { _id: false }), default: null },
       active: { type: Boolean, required: true, default: true },
     },
     { timestamps, collection: 'patients' },

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../lib/clock.js';
 import type { AlertRepository } from '../alerts/alerts.js';
-import type { QuietHours } from '../messaging/quiet-hours.js';
+import { quietHoursFor, type QuietHours } from '../messaging/quiet-hours.js';
 import type { OutreachStore } from '../outreach/ports.js';
 import type { PatientRepository } from '../patients/ports.js';
 import { nextAllowedMinute } from './deferral.js';
@@ -28,7 +28,7 @@ export interface DoseOutreachDeps {
   outreach: OutreachStore;
   alerts: AlertRepository;
   clock: Clock;
-  /** The deployment's quiet hours (patients have no override of their own yet). */
+  /** The deployment's quiet hours; a patient's own replace them. */
   quietHours: QuietHours;
   /** DOSE_FOLLOWUP_MINUTES: from a reminder to its follow-up, and from the follow-up to the final check. */
   followupMinutes: number;
@@ -122,7 +122,7 @@ export class DoseOutreach {
     });
     if (!fact.caregiver) return;
     const payload: FollowupPayload = { step: 'caregiver', doseKey: fact.doseKeys.at(-1)!, missed };
-    const dueAt = nextAllowedMinute(this.deps.clock.now(), patient.timeZone, this.deps.quietHours);
+    const dueAt = nextAllowedMinute(this.deps.clock.now(), patient.timeZone, quietHoursFor(patient, this.deps.quietHours));
     await this.deps.outreach.schedule([{ key: caregiverKey(fact.key), kind: 'dose_followup', patientId: patient.id, dueAt, payload: { ...payload } }]);
   }
 

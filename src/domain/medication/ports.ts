@@ -1,3 +1,4 @@
+import type { QuietHours } from '../messaging/quiet-hours.js';
 import type { DoseRecord } from './doses.js';
 import type { MedicationPlan, PlanInput } from './plan.js';
 
@@ -22,7 +23,7 @@ export interface MedicationPlanRepository {
 /** A plan not ended, with what scheduling its doses needs of its patient. */
 export interface ActivePlan {
   plan: MedicationPlan;
-  patient: { id: string; timeZone: string; active: boolean };
+  patient: { id: string; timeZone: string; active: boolean; quietHours: QuietHours | null };
 }
 
 export type NewDose = Omit<DoseRecord, 'status' | 'history' | 'remindedAt' | 'answeredAt' | 'snoozedUntil'>;

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
-import type { QuietHours } from '../messaging/quiet-hours.js';
+import { quietHoursFor, type QuietHours } from '../messaging/quiet-hours.js';
 import { overCapacityMinutes, type SendCapacity } from '../outreach/capacity.js';
 import type { OutreachStore } from '../outreach/ports.js';
 import type { OutreachJob, OutreachKind } from '../outreach/types.js';
@@ -61,7 +61,7 @@ export class OutreachPreview {
     for (const plan of plans.filter((candidate) => !candidate.endedAt)) {
       for (const slot of doseSlots(plan, patient.timeZone, now, until)) {
         if (live.has(slot.key) || slot.at <= now) continue;
-        const dueAt = reminderDueAt(slot, patient.timeZone, this.deps.quietHours);
+        const dueAt = reminderDueAt(slot, patient.timeZone, quietHoursFor(patient, this.deps.quietHours));
         if (dueAt < until) items.push(item(patient, 'medication_reminder', dueAt, reminderText(plan), 'planned'));
       }
     }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound, validationFailed } from '../../lib/errors.js';
-import type { QuietHours } from '../messaging/quiet-hours.js';
+import { quietHoursFor, type QuietHours } from '../messaging/quiet-hours.js';
 import type { OutreachStore } from '../outreach/ports.js';
 import type { Patient, PatientRepository } from '../patients/ports.js';
 import { computeAdherence, DEFAULT_MISSED_DOSE_THRESHOLD, detectMissedDoses, type Adherence, type MissedDoseEscalation } from './adherence.js';
@@ -96,6 +96,25 @@ export class MedicationService {
     return updated;
   }
 
+  /**
+   * After the patient's time zone or quiet hours changed: every future dose not reminded yet is scheduled again
+   * (same keys, so nothing is lost or doubled; their instants and reminder times follow the new settings).
+   */
+  async rescheduleForPatient(patientId: string): Promise<{ rescheduled: number }> {
+    const patient = await this.patient(patientId);
+    const now = this.deps.clock.now();
+    let rescheduled = 0;
+    for (const plan of (await this.deps.plans.listForPatient(patientId)).filter((candidate) => !candidate.endedAt)) {
+      const future = (await this.deps.doses.scheduledFrom(plan.id, now)).map((dose) => dose.key);
+      if (future.length > 0) {
+        await this.deps.reminders?.outreach.cancel(future);
+        await this.deps.doses.removeScheduled(future);
+      }
+      if (patient.active) rescheduled += (await this.scheduleDoses(patient, plan)).length;
+    }
+    return { rescheduled };
+  }
+
   /** Ends a plan now: no dose from now on; dose history stays. Ending an ended plan changes nothing. */
   async end(patientId: string, planId: string): Promise<MedicationPlan> {
     const patient = await this.patient(patientId);
@@ -111,7 +130,7 @@ export class MedicationService {
    * Records the plan's doses with a slot in [from, to) not recorded yet, and schedules the reminder of every
    * slot after now that has none live (same key: never twice); returns the doses it created.
    */
-  async scheduleDoses(patient: Pick<Patient, 'id' | 'timeZone'>, plan: MedicationPlan, from = this.deps.clock.now(), to = new Date(from.getTime() + this.horizonMs)): Promise<DoseRecord[]> {
+  async scheduleDoses(patient: Pick<Patient, 'id' | 'timeZone' | 'quietHours'>, plan: MedicationPlan, from = this.deps.clock.now(), to = new Date(from.getTime() + this.horizonMs)): Promise<DoseRecord[]> {
     const slots = doseSlots(plan, patient.timeZone, from, to);
     if (slots.length === 0) return [];
     const [created] = await Promise.all([this.deps.doses.createMissing(slots.map((slot) => newDose(patient.id, slot)), this.deps.clock.now()), this.scheduleReminders([{ patient, slots }])]);
@@ -135,11 +154,11 @@ export class MedicationService {
   }
 
   /** One reminder job per slot after now (a job due now or earlier may have run already: its key is not live any more). */
-  private async scheduleReminders(plans: { patient: Pick<Patient, 'id' | 'timeZone'>; slots: DoseSlot[] }[]): Promise<{ scheduled: number; alreadyScheduled: number }> {
+  private async scheduleReminders(plans: { patient: Pick<Patient, 'id' | 'timeZone' | 'quietHours'>; slots: DoseSlot[] }[]): Promise<{ scheduled: number; alreadyScheduled: number }> {
     const { reminders, clock } = this.deps;
     if (!reminders) return { scheduled: 0, alreadyScheduled: 0 };
     const now = clock.now();
-    const jobs = plans.flatMap(({ patient, slots }) => reminderJobs(patient.id, slots.filter((slot) => slot.at > now), patient.timeZone, reminders.quietHours));
+    const jobs = plans.flatMap(({ patient, slots }) => reminderJobs(patient.id, slots.filter((slot) => slot.at > now), patient.timeZone, quietHoursFor(patient, reminders.quietHours)));
     return jobs.length === 0 ? { scheduled: 0, alreadyScheduled: 0 } : reminders.outreach.schedule(jobs);
   }
 

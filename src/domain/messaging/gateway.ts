@@ -4,7 +4,7 @@ import type { Purpose } from '../consent/consent.js';
 import type { OptOutRecorder } from '../consent/opt-out.js';
 import type { PatientRepository } from '../patients/ports.js';
 import type { ContactDirectory, MessageLog, PendingSend } from './ports.js';
-import { inQuietHours, type QuietHours } from './quiet-hours.js';
+import { inQuietHours, quietHoursFor, type QuietHours } from './quiet-hours.js';
 import { ReplyCap, type CapDecision } from './reply-cap.js';
 import { MAX_SEND_ATTEMPTS, retryWait } from './retry.js';
 import { statusRank } from './status.js';
@@ -319,7 +319,7 @@ export class OutboundGateway {
     if (!patient.active) return 'inactive_patient';
     const consent = request.channel === 'botframework' ? undefined : patient.consent[request.channel];
     if (!consent?.granted || !request.purpose || !consent.purposes.includes(request.purpose)) return 'no_consent';
-    if (inQuietHours(now, patient.timeZone, this.deps.quietHours)) return 'quiet_hours';
+    if (inQuietHours(now, patient.timeZone, quietHoursFor(patient, this.deps.quietHours))) return 'quiet_hours';
     return undefined;
   }
 

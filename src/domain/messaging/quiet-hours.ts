@@ -1,7 +1,18 @@
+import { z } from 'zod';
+
 /** Quiet hours as local clock times, e.g. 21:00 to 08:00 (crossing midnight). */
 export interface QuietHours {
   start: string;
   end: string;
+}
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM (00:00-23:59)');
+/** A patient's own quiet hours (`start` = `end`: none at all). */
+export const quietHoursSchema = z.strictObject({ start: clockTime, end: clockTime });
+
+/** The quiet hours that hold for a patient: their own if set, else the deployment's (QUIET_HOURS). */
+export function quietHoursFor(patient: { quietHours?: QuietHours | null }, deploymentDefault: QuietHours): QuietHours {
+  return patient.quietHours ?? deploymentDefault;
 }
 
 /** Parses "HH:MM-HH:MM". */

@@ -1,5 +1,6 @@
 import type { Page, PageRequest } from '../common.js';
 import type { Channel, ChannelConsent, ConsentRecord } from '../consent/consent.js';
+import type { QuietHours } from '../messaging/quiet-hours.js';
 
 /** A patient as stored. */
 export interface Patient {
@@ -11,6 +12,8 @@ export interface Patient {
   dateOfBirth: string;
   careTeamId: string;
   consent: Partial<Record<Channel, ChannelConsent>>;
+  /** Their own quiet hours; null or absent: the deployment's. */
+  quietHours?: QuietHours | null;
   active: boolean;
   createdAt: Date;
   updatedAt: Date;

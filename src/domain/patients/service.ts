@@ -79,6 +79,7 @@ export function toPatientView(patient: Patient): PatientView {
     dateOfBirth: patient.dateOfBirth,
     careTeamId: patient.careTeamId,
     consent: { sms: patient.consent.sms?.granted ?? false, webchat: patient.consent.webchat?.granted ?? false },
+    quietHours: patient.quietHours ?? null,
     active: patient.active,
     createdAt: patient.createdAt.toISOString(),
     updatedAt: patient.updatedAt.toISOString(),

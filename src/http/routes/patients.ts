@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../../domain/common.js';
 import { patientCreateSchema, patientListQuerySchema, patientUpdateSchema, patientViewSchema } from '../../domain/patients/schema.js';
+import type { MedicationService } from '../../domain/medication/service.js';
 import { toPatientView, type PatientService } from '../../domain/patients/service.js';
 import { PATIENT_WRITE, STAFF_READ } from '../auth.js';
 import type { RouteTable } from '../route.js';
@@ -9,7 +10,7 @@ const params = z.strictObject({ id: idSchema });
 const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** /api/v1/patients: enrollment and upkeep. Every call is audited with the patients it touched. */
-export function patientRoutes(routes: RouteTable, patients: PatientService): void {
+export function patientRoutes(routes: RouteTable, patients: PatientService, medication: MedicationService): void {
   routes.add({
     method: 'POST', url: '/api/v1/patients', tag: 'patients', summary: 'Enroll a patient',
     roles: PATIENT_WRITE, action: 'patient.create', body: patientCreateSchema, status: 201, response: patientViewSchema,
@@ -39,7 +40,14 @@ export function patientRoutes(routes: RouteTable, patients: PatientService): voi
   routes.add({
     method: 'PATCH', url: '/api/v1/patients/:id', tag: 'patients', summary: 'Change a patient (only the fields sent)',
     roles: PATIENT_WRITE, action: 'patient.update', params, body: patientUpdateSchema, response: patientViewSchema,
-    handler: async ({ params, body, req }) => toPatientView(await patients.update(params.id, body, req.actor!)),
+    handler: async ({ params, body, req }) => {
+      const before = await patients.get(params.id);
+      const patient = await patients.update(params.id, body, req.actor!);
+      // Reminders already scheduled follow a new zone or new quiet hours.
+      const moved = before.timeZone !== patient.timeZone || JSON.stringify(before.quietHours ?? null) !== JSON.stringify(patient.quietHours ?? null);
+      if (moved) await medication.rescheduleForPatient(patient.id);
+      return toPatientView(patient);
+    },
   });
 
   for (const [verb, active] of [['deactivate', false], ['reactivate', true]] as const) {

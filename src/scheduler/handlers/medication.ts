@@ -1,7 +1,7 @@
 import type { ProactiveOutcome } from '../../bot/proactive.js';
 import type { OutreachOutcome, OutreachJob } from '../../domain/outreach/types.js';
 import type { OutboundRequest, SendOutcome } from '../../domain/messaging/gateway.js';
-import type { QuietHours } from '../../domain/messaging/quiet-hours.js';
+import { quietHoursFor, type QuietHours } from '../../domain/messaging/quiet-hours.js';
 import { nextAllowedMinute } from '../../domain/medication/deferral.js';
 import type { DoseOutreach } from '../../domain/medication/outreach.js';
 import type { MedicationPlan } from '../../domain/medication/plan.js';
@@ -20,6 +20,7 @@ export interface MedicationHandlerDeps {
   doseOutreach: DoseOutreach;
   plans: MedicationPlanRepository;
   patients: PatientRepository;
+  /** The deployment's quiet hours; a patient's own replace them. */
   quietHours: QuietHours;
   /** Begins the dose dialog in the patient's SMS conversation (ProactiveMessenger.begin, purpose medication_reminders). */
   ask(patientId: string, idempotencyKey: string, question: DoseQuestion): Promise<ProactiveOutcome>;
@@ -49,10 +50,11 @@ export function medicationHandlers(deps: MedicationHandlerDeps): { medication_re
 
   /** Asks, unless quiet hours hold it; `onSent` runs once the question went out. */
   async function askDose(job: OutreachJob, context: HandlerContext, patient: Patient, question: DoseQuestion, onSent: () => Promise<void>): Promise<OutreachOutcome> {
-    const allowedAt = nextAllowedMinute(context.now, patient.timeZone, deps.quietHours);
+    const quietHours = quietHoursFor(patient, deps.quietHours);
+    const allowedAt = nextAllowedMinute(context.now, patient.timeZone, quietHours);
     if (allowedAt > context.now) return { status: 'deferred', dueAt: allowedAt, reason: 'quiet_hours' };
     const outcome = await deps.ask(patient.id, job.key, question);
-    const mapped = mapOutcome(outcome, context, patient, deps.quietHours);
+    const mapped = mapOutcome(outcome, context, patient, quietHours);
     if (mapped.status === 'sent') await onSent();
     return mapped;
   }
@@ -92,7 +94,8 @@ export function medicationHandlers(deps: MedicationHandlerDeps): { medication_re
     const [plan, patient] = dose ? await Promise.all([deps.plans.get(dose.planId), deps.patients.get(dose.patientId)]) : [];
     if (!plan || !patient) return { status: 'skipped', reason: 'dose_gone' };
     if (!plan.caregiver?.consent) return { status: 'skipped', reason: 'no_caregiver_consent' };
-    const allowedAt = nextAllowedMinute(context.now, patient.timeZone, deps.quietHours);
+    const quietHours = quietHoursFor(patient, deps.quietHours);
+    const allowedAt = nextAllowedMinute(context.now, patient.timeZone, quietHours);
     if (allowedAt > context.now) return { status: 'deferred', dueAt: allowedAt, reason: 'quiet_hours' };
     // Sent as about the patient (their record, their consent to medication SMS, their quiet hours); the
     // caregiver's own opt-out (STOP from their number) is checked on their address.
@@ -100,7 +103,7 @@ export function medicationHandlers(deps: MedicationHandlerDeps): { medication_re
       channel: 'sms', address: plan.caregiver.phone, patientId: patient.id, text: caregiverText(patient.name, payload.missed ?? 0, plan),
       idempotencyKey: job.key, kind: 'proactive', purpose: 'medication_reminders',
     });
-    return mapOutcome(outcome, context, patient, deps.quietHours);
+    return mapOutcome(outcome, context, patient, quietHours);
   }
 
   return { medication_reminder, dose_followup };

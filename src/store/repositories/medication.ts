@@ -1,3 +1,4 @@
+import type { QuietHours } from '../../domain/messaging/quiet-hours.js';
 import mongoose, { type Model } from 'mongoose';
 import type { DoseRecord } from '../../domain/medication/doses.js';
 import type { MedicationPlan, PlanInput } from '../../domain/medication/plan.js';
@@ -61,8 +62,8 @@ export class MongoMedicationPlanRepository implements MedicationPlanRepository {
     const plans = ((await this.model.find({ endedAt: trusted({ $exists: false }) }).sort({ _id: 1 }).lean()) as PlanDoc[]).map(toPlan);
     if (plans.length === 0) return [];
     const patientIds = [...new Set(plans.map((plan) => plan.patientId))];
-    const patients = await this.models.Patient.find({ _id: trusted({ $in: patientIds }) }).select({ timeZone: 1, active: 1 }).lean();
-    const byId = new Map(patients.map((patient) => [String(patient._id), { id: String(patient._id), timeZone: String(patient.timeZone), active: patient.active !== false }]));
+    const patients = await this.models.Patient.find({ _id: trusted({ $in: patientIds }) }).select({ timeZone: 1, active: 1, quietHours: 1 }).lean();
+    const byId = new Map(patients.map((patient) => [String(patient._id), { id: String(patient._id), timeZone: String(patient.timeZone), active: patient.active !== false, quietHours: (patient.quietHours as QuietHours | null | undefined) ?? null }]));
     return plans.flatMap((plan) => {
       const patient = byId.get(plan.patientId);
       return patient ? [{ plan, patient }] : [];
