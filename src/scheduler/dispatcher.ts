@@ -56,10 +56,13 @@ const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000];
  */
 export class Dispatcher {
   readonly owner: string;
+  /** What hands over each kind (also for a benchmark's baseline that runs the same work under another scheduler). */
+  readonly handlers: OutreachHandlers;
   private readonly kinds: OutreachKind[];
 
   constructor(private readonly options: DispatcherOptions) {
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.handlers = options.handlers;
     this.kinds = OUTREACH_KINDS.filter((kind) => options.handlers[kind] !== undefined);
   }
 
