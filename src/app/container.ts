@@ -110,7 +110,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     jobs: [
       // Inbound messages a crash left unanswered, and replies that failed for a while.
       bindJob(replyRecovery, { runtime: conversations.runtime, gateway }),
-      bindJob(medicationDoses, { medication }),
+      bindJob(medicationDoses, { medication, doseOutreach }),
       // No programme computes due education items yet (post-op protocols will): the drip runs and finds none.
       bindJob(educationDrip, { due: async () => [], tipFor: (articleId) => tipFor(library, articleId), proactive }),
     ],

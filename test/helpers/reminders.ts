@@ -60,7 +60,7 @@ export async function reminderHarness(start: Date, env: Record<string, string> =
       return container.medication.create(patientId, { displayName: 'morning pill', dose: '1 tablet', startDate: '2026-01-01', ...input });
     },
     /** The materialiser's run, as the runner calls it. */
-    materialise: () => medicationDoses.run({ medication: container.medication, clock }),
+    materialise: () => medicationDoses.run({ medication: container.medication, doseOutreach: container.doseOutreach, clock }),
     tick: () => container.scheduler.dispatcher.tick(clock.now()),
     /** Moves the clock to `at` (never back). */
     advanceTo(at: Date) {

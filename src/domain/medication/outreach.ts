@@ -19,6 +19,8 @@ import type { MedicationService, MissedDoseFact } from './service.js';
 const MINUTE_MS = 60_000;
 /** Reminded doses a reply can still answer: those of the last day (older ones have been settled as unconfirmed). */
 const OPEN_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
+/** At most this many stale doses settled per pass (one update each; normally there are none). */
+const STALE_BATCH = 500;
 
 export interface DoseOutreachDeps {
   medication: MedicationService;
@@ -106,6 +108,19 @@ export class DoseOutreach {
     if (!result.applied) return 'answered';
     if (result.missedDoses) await this.onMissedDoses(result.missedDoses);
     return 'unconfirmed';
+  }
+
+  /**
+   * Doses still waiting for an answer a day after their slot: their follow-up chain was lost (it expired during a
+   * downtime longer than the catch-up window). They are settled as unconfirmed, as the chain's last step would
+   * have, so they count toward a missed-dose alert; a reply can no longer answer them anyway (OPEN_LOOKBACK_MS).
+   */
+  async settleStale(now = this.deps.clock.now()): Promise<{ stale_doses_settled: number }> {
+    const stale = await this.deps.doses.awaitingBefore(new Date(now.getTime() - OPEN_LOOKBACK_MS), STALE_BATCH);
+    let settled = 0;
+    // One at a time, oldest first: a run of missed doses is detected in slot order.
+    for (const dose of stale) if ((await this.settleUnanswered(dose.key)) === 'unconfirmed') settled += 1;
+    return { stale_doses_settled: settled };
   }
 
   /**

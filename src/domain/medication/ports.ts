@@ -42,6 +42,8 @@ export interface DoseRepository {
   update(key: string, changes: Partial<DoseRecord> & { status: DoseRecord['status'] }, at: Date): Promise<DoseRecord | undefined>;
   /** The patient's doses whose slot is in [from, to). */
   forPatient(patientId: string, from: Date, to: Date): Promise<DoseRecord[]>;
+  /** Reminded or snoozed doses with a slot before `before`, oldest first, at most `limit`. */
+  awaitingBefore(before: Date, limit: number): Promise<DoseRecord[]>;
   /** The plan's doses still `scheduled` (no reminder yet) with a slot at or after `from`. */
   scheduledFrom(planId: string, from: Date): Promise<DoseRecord[]>;
   /** Removes these doses if they are still `scheduled`: future slots a changed or ended plan no longer has. */

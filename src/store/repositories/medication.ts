@@ -112,6 +112,11 @@ export class MongoDoseRepository implements DoseRepository {
     return docs.map(toDose);
   }
 
+  async awaitingBefore(before: Date, limit: number): Promise<DoseRecord[]> {
+    const docs = (await this.model.find({ status: trusted({ $in: ['reminded', 'snoozed'] }), at: trusted({ $lt: before }) }).sort({ at: 1, _id: 1 }).limit(limit).lean()) as DoseDoc[];
+    return docs.map(toDose);
+  }
+
   async scheduledFrom(planId: string, from: Date): Promise<DoseRecord[]> {
     const docs = (await this.model.find({ planId, status: 'scheduled', at: trusted({ $gte: from }) }).lean()) as DoseDoc[];
     return docs.map(toDose);
