@@ -1,17 +1,9 @@
 import type { ProactiveMessenger } from '../src/bot/proactive.js';
+import type { EducationItem } from '../src/domain/education/programmes.js';
 import type { Job } from './job.js';
 
-/**
- * One education message due for a patient on a day of their programme (e.g. the wound-care tip on post-op
- * day 2). Which items are due is the programme's business: the post-op and reminder issues will compute them
- * from their protocols; this job only sends them.
- */
-export interface EducationDripItem {
-  patientId: string;
-  articleId: string;
-  /** The programme day (YYYY-MM-DD, patient's local date) the item belongs to: part of the idempotency key. */
-  day: string;
-}
+/** One education message due for a patient on a day of their programme (src/domain/education/programmes.ts). */
+export type EducationDripItem = EducationItem;
 
 export interface EducationDripContext {
   due(now: Date): Promise<EducationDripItem[]>;

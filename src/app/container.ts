@@ -7,6 +7,7 @@ import { createConversations, type ConversationDeps } from '../bot/conversations
 import { smsProvider } from '../channels/sms/provider.js';
 import type { Config } from '../config/index.js';
 import { EducationService, tipFor } from '../domain/education/ask.js';
+import { dueEducation, loadProgrammes, medicationEnrolments } from '../domain/education/programmes.js';
 import { loadLibrary } from '../domain/education/library.js';
 import { DoseOutreach } from '../domain/medication/outreach.js';
 import { OutreachPreview } from '../domain/medication/preview.js';
@@ -70,6 +71,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     }),
   });
   const library = loadLibrary();
+  const programmes = loadProgrammes(undefined, (articleId) => library.articles.some((article) => article.id === articleId));
   const education = new EducationService({
     library, settings: { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE },
     answerer: model && ((question, passages) => model.answerFromPassages(question, passages)),
@@ -111,8 +113,12 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
       // Inbound messages a crash left unanswered, and replies that failed for a while.
       bindJob(replyRecovery, { runtime: conversations.runtime, gateway }),
       bindJob(medicationDoses, { medication, doseOutreach }),
-      // No programme computes due education items yet (post-op protocols will): the drip runs and finds none.
-      bindJob(educationDrip, { due: async () => [], tipFor: (articleId) => tipFor(library, articleId), proactive }),
+      // Tips on the days of the patient's programmes (content/education/programmes.yaml).
+      bindJob(educationDrip, {
+        due: async (now) => dueEducation(medicationEnrolments(await repos.medicationPlans.listActive(), quietHours), programmes, now, config.CATCHUP_WINDOW_MINUTES * 60_000),
+        tipFor: (articleId) => tipFor(library, articleId),
+        proactive,
+      }),
     ],
   });
   const schedules: BackgroundService[] = [scheduler];

@@ -21,7 +21,7 @@ beforeAll(async () => {
   ids.remindersOnly = await post('/api/v1/patients', { ...patient, name: 'Rem O', phone: '+15554440002', consent: { sms: { granted: true, purposes: ['medication_reminders'] } } });
 });
 
-describe('education drip job (the seam the scheduled-outreach issue will schedule)', () => {
+describe('education drip job: the items it is given', () => {
   it('sends due tips once, through consent and the gateway, and counts what happened', async () => {
     const items: EducationDripItem[] = [
       { patientId: ids.educated!, articleId: 'wound-care', day: '2026-03-12' },
