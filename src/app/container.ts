@@ -13,6 +13,7 @@ import { DoseOutreach } from '../domain/medication/outreach.js';
 import { OutreachPreview } from '../domain/medication/preview.js';
 import { MedicationService } from '../domain/medication/service.js';
 import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
+import { ProtocolService } from '../domain/postop/protocols.js';
 import { MODEL_FINDINGS_PROMPT, modelFindingsSchema, toFindings } from '../domain/symptoms/model-findings.js';
 import { SymptomCheckService } from '../domain/symptoms/service.js';
 import { appendBotActivity } from '../domain/webchat/directline.js';
@@ -77,6 +78,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     answerer: model && ((question, passages) => model.answerFromPassages(question, passages)),
   });
   const quietHours = parseQuietHours(config.QUIET_HOURS)!; // the config schema checked its form
+  const postopProtocols = new ProtocolService({ protocols: repos.postopProtocols, clock });
   const medication = new MedicationService({
     plans: repos.medicationPlans, doses: repos.doses, patients: repos.patients, clock,
     missedDoseThreshold: config.MISSED_DOSES_ALERT_AFTER, reminders: { outreach: repos.outreach, quietHours },
@@ -128,7 +130,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     config, logger, db, clock,
     ...records,
     publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
-    medication, doseOutreach, outreachPreview, scheduler,
+    medication, doseOutreach, outreachPreview, scheduler, postopProtocols,
     /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
     get schedulesStarted(): boolean {
       return started;

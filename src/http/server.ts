@@ -25,6 +25,7 @@ import { directoryRoutes } from './routes/directory.js';
 import { medicationRoutes } from './routes/medication.js';
 import { outreachRoutes } from './routes/outreach.js';
 import { patientRoutes } from './routes/patients.js';
+import { postopProtocolRoutes } from './routes/postop-protocols.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -142,6 +143,7 @@ export async function buildServer(container: Container, { version }: { version: 
   adminRoutes(routes, { apiKeys: container.apiKeys, audit: container.audit });
   medicationRoutes(routes, { medication: container.medication });
   outreachRoutes(routes, { preview: container.outreachPreview });
+  postopProtocolRoutes(routes, { protocols: container.postopProtocols });
 
   const openapi = buildOpenApi(routes.specs, { version });
   await registerDocs(app, openapi);

@@ -17,6 +17,7 @@ import { MongoConsentLog, MongoPatientRepository } from './repositories/patients
 import { MongoJobRunLog } from './repositories/jobruns.js';
 import { MongoOutreachStore } from './repositories/outreach.js';
 import { MongoDoseRepository, MongoMedicationPlanRepository } from './repositories/medication.js';
+import { MongoCheckInRepository, MongoEnrolmentRepository, MongoProtocolRepository } from './repositories/postop.js';
 
 // Callers' operator objects ({"$gt": ""}) become CastErrors; our own operators are wrapped in trusted().
 mongoose.set('sanitizeFilter', true);
@@ -122,6 +123,9 @@ function createRepositories(models: Models, auditKeys: AuditKeyring, clock: Cloc
     addresses: new MongoChannelAddressBook(models),
     medicationPlans: new MongoMedicationPlanRepository(models),
     doses: new MongoDoseRepository(models),
+    postopProtocols: new MongoProtocolRepository(models),
+    postopEnrolments: new MongoEnrolmentRepository(models),
+    postopCheckIns: new MongoCheckInRepository(models),
   };
 }
 

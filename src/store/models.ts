@@ -295,6 +295,58 @@ export function defineModels(connection: Connection, clock: Clock) {
   doseSchema.index({ patientId: 1, at: 1 });
   doseSchema.index({ planId: 1, at: 1 });
 
+  // Post-op protocols (src/domain/postop): one document per version, `<id>@<version>`, never changed once stored.
+  const postopProtocolSchema = new Schema(
+    {
+      _id: { type: String, required: true },
+      protocolId: { type: String, required: true },
+      version: { type: Number, required: true },
+      protocol: { type: Schema.Types.Mixed, required: true },
+      createdBy: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+    },
+    { collection: 'postopprotocols', versionKey: false, minimize: false },
+  );
+  const postopEnrolmentSchema = new Schema(
+    {
+      patientId: { type: String, required: true },
+      procedure: { type: String, required: true },
+      surgeryDate: { type: String, required: true },
+      protocolId: { type: String, required: true },
+      protocolVersion: { type: Number, required: true },
+      channel: { type: String, required: true },
+      endedAt: Date,
+    },
+    { timestamps, collection: 'postopenrolments', versionKey: false },
+  );
+  // A patient's one active enrolment, `_id` = the patient id: created by insert, so of two enrolments racing one wins.
+  const postopActiveSchema = new Schema(
+    { _id: { type: String, required: true }, enrolmentId: { type: String, required: true } },
+    { collection: 'postopactive', versionKey: false },
+  );
+  // One check-in per enrolment and protocol day, `postop:<enrolmentId>:d<day>`, created when it was sent.
+  const postopCheckInSchema = new Schema(
+    {
+      _id: { type: String, required: true },
+      enrolmentId: { type: String, required: true },
+      patientId: { type: String, required: true },
+      day: { type: Number, required: true },
+      localDate: { type: String, required: true },
+      protocolId: { type: String, required: true },
+      protocolVersion: { type: Number, required: true },
+      channel: { type: String, required: true },
+      status: { type: String, required: true },
+      sentAt: { type: Date, required: true },
+      remindedAt: Date,
+      finishedAt: Date,
+      answers: { type: [Schema.Types.Mixed], default: [] },
+      facts: { type: Schema.Types.Mixed, default: {} },
+      redFlags: { type: [Schema.Types.Mixed], default: [] },
+    },
+    { collection: 'postopcheckins', versionKey: false, minimize: false },
+  );
+  postopCheckInSchema.index({ patientId: 1, sentAt: 1 });
+
   return {
     Contact: connection.model('Contact', contactSchema),
     AddressClaim: connection.model('AddressClaim', addressClaimSchema),
@@ -321,6 +373,10 @@ export function defineModels(connection: Connection, clock: Clock) {
     JobRun: connection.model('JobRun', jobRunSchema),
     MedicationPlan: connection.model('MedicationPlan', medicationPlanSchema),
     Dose: connection.model('Dose', doseSchema),
+    PostopProtocol: connection.model('PostopProtocol', postopProtocolSchema),
+    PostopEnrolment: connection.model('PostopEnrolment', postopEnrolmentSchema),
+    PostopActive: connection.model('PostopActive', postopActiveSchema),
+    PostopCheckIn: connection.model('PostopCheckIn', postopCheckInSchema),
   };
 }
 
