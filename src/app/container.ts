@@ -14,6 +14,7 @@ import { OutreachPreview } from '../domain/medication/preview.js';
 import { MedicationService } from '../domain/medication/service.js';
 import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
 import { ProtocolService } from '../domain/postop/protocols.js';
+import { PostopService } from '../domain/postop/service.js';
 import { MODEL_FINDINGS_PROMPT, modelFindingsSchema, toFindings } from '../domain/symptoms/model-findings.js';
 import { SymptomCheckService } from '../domain/symptoms/service.js';
 import { appendBotActivity } from '../domain/webchat/directline.js';
@@ -79,6 +80,9 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
   });
   const quietHours = parseQuietHours(config.QUIET_HOURS)!; // the config schema checked its form
   const postopProtocols = new ProtocolService({ protocols: repos.postopProtocols, clock });
+  const postop = new PostopService({
+    enrolments: repos.postopEnrolments, checkIns: repos.postopCheckIns, protocols: postopProtocols, patients: repos.patients, outreach: repos.outreach, clock, quietHours,
+  });
   const medication = new MedicationService({
     plans: repos.medicationPlans, doses: repos.doses, patients: repos.patients, clock,
     missedDoseThreshold: config.MISSED_DOSES_ALERT_AFTER, reminders: { outreach: repos.outreach, quietHours },
@@ -90,6 +94,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
   const outreachPreview = new OutreachPreview({
     outreach: repos.outreach, plans: repos.medicationPlans, patients: repos.patients, clock, quietHours,
     sendCapacity: { ratePerSecond: config.SMS_SEND_RATE_PER_SECOND, catchUpWindowMs: config.CATCHUP_WINDOW_MINUTES * 60_000 },
+    texts: { postop_checkin: (jobs) => postop.previewTexts(jobs) },
   });
   const conversations = createConversations({
     repositories: repos, patients: records.patients, clock, logger, symptoms, education, settings, proactiveDialogs, doseOutreach,
@@ -130,7 +135,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     config, logger, db, clock,
     ...records,
     publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
-    medication, doseOutreach, outreachPreview, scheduler, postopProtocols,
+    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop,
     /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
     get schedulesStarted(): boolean {
       return started;

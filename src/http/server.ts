@@ -26,6 +26,7 @@ import { medicationRoutes } from './routes/medication.js';
 import { outreachRoutes } from './routes/outreach.js';
 import { patientRoutes } from './routes/patients.js';
 import { postopProtocolRoutes } from './routes/postop-protocols.js';
+import { postopRoutes } from './routes/postop.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -136,7 +137,7 @@ export async function buildServer(container: Container, { version }: { version: 
 
   const routes = new RouteTable(app);
   apiFallbackRoutes(app);
-  patientRoutes(routes, patients, container.medication);
+  patientRoutes(routes, patients, container.medication, container.postop);
   conversationRoutes(routes, { patients, messages: repos.messages, alerts: repos.alerts });
   triageRoutes(routes, container.symptoms);
   directoryRoutes(routes, { careTeams: container.careTeams, staff: container.staff });
@@ -144,6 +145,7 @@ export async function buildServer(container: Container, { version }: { version: 
   medicationRoutes(routes, { medication: container.medication });
   outreachRoutes(routes, { preview: container.outreachPreview });
   postopProtocolRoutes(routes, { protocols: container.postopProtocols });
+  postopRoutes(routes, { postop: container.postop });
 
   const openapi = buildOpenApi(routes.specs, { version });
   await registerDocs(app, openapi);

@@ -17,7 +17,7 @@ export interface PreviewItem {
   dueAt: Date;
   localDate: string;
   localTime: string;
-  /** What will be sent; null for kinds whose text is composed at send time elsewhere (post-op, escalation). */
+  /** What will be sent (a post-op check-in: its opening and first question); null for kinds composed at send time elsewhere (escalation). */
   text: string | null;
   /** A live job's status (`scheduled`, `deferred`), or `planned` for a dose slot beyond the materialised horizon. */
   status: string;
@@ -31,7 +31,13 @@ export const MAX_PREVIEW_DAYS = 31;
  * A final check (which sends nothing) is left out. Three queries.
  */
 export class OutreachPreview {
-  constructor(private readonly deps: { outreach: OutreachStore; plans: MedicationPlanRepository; patients: PatientRepository; clock: Clock; quietHours: QuietHours; sendCapacity?: SendCapacity }) {}
+  constructor(
+    private readonly deps: {
+      outreach: OutreachStore; plans: MedicationPlanRepository; patients: PatientRepository; clock: Clock; quietHours: QuietHours; sendCapacity?: SendCapacity;
+      /** The texts of other kinds' jobs (post-op check-ins), null when it sends nothing (a check for an answer). */
+      texts?: Partial<Record<OutreachKind, (jobs: OutreachJob[]) => Promise<Map<string, string | null>>>>;
+    },
+  ) {}
 
   /**
    * Deployment-wide: the minutes in the next `days` with more jobs due (all patients) than the SMS send rate can
@@ -55,9 +61,10 @@ export class OutreachPreview {
     const [jobs, plans] = await Promise.all([this.deps.outreach.upcoming(patientId, until), this.deps.plans.listForPatient(patientId)]);
     const planById = new Map(plans.map((plan) => [plan.id, plan]));
     const live = new Set(jobs.map((job) => job.key));
+    const otherTexts = await this.otherTexts(jobs);
     const items = jobs
-      .filter((job) => (job.payload as Partial<FollowupPayload>).step !== 'final')
-      .map((job) => item(patient, job.kind, job.dueAt, textOf(job, patient, planById), job.status));
+      .filter((job) => (job.payload as Partial<FollowupPayload>).step !== 'final' && otherTexts.get(job.key) !== null)
+      .map((job) => item(patient, job.kind, job.dueAt, otherTexts.get(job.key) ?? textOf(job, patient, planById), job.status));
     for (const plan of plans.filter((candidate) => !candidate.endedAt)) {
       for (const slot of doseSlots(plan, patient.timeZone, now, until)) {
         if (live.has(slot.key) || slot.at <= now) continue;
@@ -66,6 +73,16 @@ export class OutreachPreview {
       }
     }
     return items.sort((left, right) => left.dueAt.getTime() - right.dueAt.getTime());
+  }
+
+  /** Texts of the jobs whose kind has its own composer, by key (null: the job sends nothing and is left out). */
+  private async otherTexts(jobs: OutreachJob[]): Promise<Map<string, string | null>> {
+    const texts = new Map<string, string | null>();
+    for (const [kind, compose] of Object.entries(this.deps.texts ?? {})) {
+      const ofKind = jobs.filter((job) => job.kind === kind);
+      if (ofKind.length > 0 && compose) for (const [key, text] of await compose(ofKind)) texts.set(key, text);
+    }
+    return texts;
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema } from '../../domain/common.js';
 import { patientCreateSchema, patientListQuerySchema, patientUpdateSchema, patientViewSchema } from '../../domain/patients/schema.js';
 import type { MedicationService } from '../../domain/medication/service.js';
+import type { PostopService } from '../../domain/postop/service.js';
 import { toPatientView, type PatientService } from '../../domain/patients/service.js';
 import { PATIENT_WRITE, STAFF_READ } from '../auth.js';
 import type { RouteTable } from '../route.js';
@@ -10,7 +11,7 @@ const params = z.strictObject({ id: idSchema });
 const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** /api/v1/patients: enrollment and upkeep. Every call is audited with the patients it touched. */
-export function patientRoutes(routes: RouteTable, patients: PatientService, medication: MedicationService): void {
+export function patientRoutes(routes: RouteTable, patients: PatientService, medication: MedicationService, postop: PostopService): void {
   routes.add({
     method: 'POST', url: '/api/v1/patients', tag: 'patients', summary: 'Enroll a patient',
     roles: PATIENT_WRITE, action: 'patient.create', body: patientCreateSchema, status: 201, response: patientViewSchema,
@@ -43,9 +44,12 @@ export function patientRoutes(routes: RouteTable, patients: PatientService, medi
     handler: async ({ params, body, req }) => {
       const before = await patients.get(params.id);
       const patient = await patients.update(params.id, body, req.actor!);
-      // Reminders already scheduled follow a new zone or new quiet hours.
+      // Reminders and post-op check-ins already scheduled follow a new zone or new quiet hours.
       const moved = before.timeZone !== patient.timeZone || JSON.stringify(before.quietHours ?? null) !== JSON.stringify(patient.quietHours ?? null);
-      if (moved) await medication.rescheduleForPatient(patient.id);
+      if (moved) {
+        await medication.rescheduleForPatient(patient.id);
+        await postop.rescheduleForPatient(patient.id);
+      }
       return toPatientView(patient);
     },
   });

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { idSchema } from '../../domain/common.js';
+import type { Enrolment } from '../../domain/postop/ports.js';
+import { enrolmentInputSchema, enrolmentPatchSchema, type PostopService } from '../../domain/postop/service.js';
+import { PATIENT_WRITE, STAFF_READ } from '../auth.js';
+import type { RouteTable } from '../route.js';
+
+const params = z.strictObject({ id: idSchema });
+const enrolmentView = z.object({
+  id: z.string(), patientId: z.string(), procedure: z.string(), surgeryDate: z.string(), protocolId: z.string(), protocolVersion: z.number(),
+  channel: z.enum(['sms', 'webchat']), createdAt: z.string(), updatedAt: z.string(), endedAt: z.string().optional(),
+});
+const scheduleItem = z.object({ day: z.number(), localDate: z.string(), at: z.string(), dueAt: z.string(), state: z.enum(['sent', 'scheduled', 'not_sent']) });
+
+function toView(enrolment: Enrolment) {
+  const { endedAt, createdAt, updatedAt, ...fields } = enrolment;
+  return { ...fields, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString(), ...(endedAt ? { endedAt: endedAt.toISOString() } : {}) };
+}
+
+/**
+ * /api/v1/patients/:id/postop: a patient's post-op enrolment (one active at a time). POST schedules every
+ * check-in; PATCH with a new surgeryDate moves every check-in still to come; DELETE ends it.
+ */
+export function postopRoutes(routes: RouteTable, deps: { postop: PostopService }): void {
+  const { postop } = deps;
+  const base = '/api/v1/patients/:id/postop';
+
+  routes.add({
+    method: 'POST', url: base, tag: 'postop', summary: 'Enrol a patient for post-op check-ins ({ procedure, surgeryDate, protocolId?, channel? })',
+    roles: PATIENT_WRITE, action: 'postop_enrolment.create', params, body: enrolmentInputSchema, status: 201, response: enrolmentView,
+    handler: async ({ params: { id }, body, req }) => {
+      const enrolment = await postop.enrol(id, body);
+      req.auditResource = { type: 'postop_enrolment', id: enrolment.id };
+      return toView(enrolment);
+    },
+  });
+
+  routes.add({
+    method: 'GET', url: base, tag: 'postop', summary: 'Read a patient\'s active post-op enrolment, with its check-in schedule',
+    roles: STAFF_READ, action: 'postop_enrolment.read', params, response: enrolmentView.extend({ schedule: z.array(scheduleItem) }),
+    handler: async ({ params: { id } }) => {
+      const { enrolment, schedule } = await postop.get(id);
+      return { ...toView(enrolment), schedule: schedule.map((item) => ({ ...item, at: item.at.toISOString(), dueAt: item.dueAt.toISOString() })) };
+    },
+  });
+
+  routes.add({
+    method: 'PATCH', url: base, tag: 'postop', summary: 'Change the surgery date (every check-in still to come moves) or the procedure',
+    roles: PATIENT_WRITE, action: 'postop_enrolment.update', params, body: enrolmentPatchSchema, response: enrolmentView,
+    handler: async ({ params: { id }, body }) => toView(await postop.update(id, body)),
+  });
+
+  routes.add({
+    method: 'DELETE', url: base, tag: 'postop', summary: 'End a patient\'s post-op enrolment now (nothing more is sent; check-ins so far are kept)',
+    roles: PATIENT_WRITE, action: 'postop_enrolment.end', params, response: enrolmentView,
+    handler: async ({ params: { id } }) => toView(await postop.end(id)),
+  });
+}
