@@ -20,4 +20,7 @@ export const DialogIds = {
   dose: 'dose',
   doseWaterfall: 'dose.waterfall',
   doseAnswer: 'dose.answer',
+  postopCheckIn: 'postop.checkin',
+  postopCheckInWaterfall: 'postop.checkin.waterfall',
+  postopCheckInAnswer: 'postop.checkin.answer',
 } as const;

@@ -15,12 +15,14 @@ import { MedicationService } from '../domain/medication/service.js';
 import { parseQuietHours } from '../domain/messaging/quiet-hours.js';
 import { ProtocolService } from '../domain/postop/protocols.js';
 import { PostopService } from '../domain/postop/service.js';
+import { PostopCheckIns } from '../domain/postop/checkins.js';
 import { MODEL_FINDINGS_PROMPT, modelFindingsSchema, toFindings } from '../domain/symptoms/model-findings.js';
 import { SymptomCheckService } from '../domain/symptoms/service.js';
 import { appendBotActivity } from '../domain/webchat/directline.js';
 import { LanguageModel } from '../integrations/azure-openai/client.js';
 import { TwilioSms } from '../integrations/twilio/client.js';
 import { medicationHandlers } from '../scheduler/handlers/medication.js';
+import { postopHandler } from '../scheduler/handlers/postop.js';
 import { bindJob, Scheduler } from '../scheduler/index.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -91,13 +93,17 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     medication, plans: repos.medicationPlans, doses: repos.doses, patients: repos.patients, outreach: repos.outreach, alerts: repos.alerts,
     clock, quietHours, followupMinutes: config.DOSE_FOLLOWUP_MINUTES,
   });
+  const postopCheckIns = new PostopCheckIns({
+    enrolments: repos.postopEnrolments, checkIns: repos.postopCheckIns, protocols: postopProtocols, patients: repos.patients, alerts: repos.alerts, outreach: repos.outreach,
+    clock, settings, reminderMinutes: config.POSTOP_REMINDER_MINUTES,
+  });
   const outreachPreview = new OutreachPreview({
     outreach: repos.outreach, plans: repos.medicationPlans, patients: repos.patients, clock, quietHours,
     sendCapacity: { ratePerSecond: config.SMS_SEND_RATE_PER_SECOND, catchUpWindowMs: config.CATCHUP_WINDOW_MINUTES * 60_000 },
     texts: { postop_checkin: (jobs) => postop.previewTexts(jobs) },
   });
   const conversations = createConversations({
-    repositories: repos, patients: records.patients, clock, logger, symptoms, education, settings, proactiveDialogs, doseOutreach,
+    repositories: repos, patients: records.patients, clock, logger, symptoms, education, settings, proactiveDialogs, doseOutreach, postopCheckIns,
     stateStorage: stateStorage ?? new MongoStorage(db.models),
     quietHours: config.QUIET_HOURS,
     smsRepliesPerMinute: config.SMS_REPLIES_PER_MINUTE,
@@ -110,12 +116,19 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
   const { proactive, gateway } = conversations;
   const scheduler = new Scheduler({
     outreach: repos.outreach, runs: repos.jobRuns, clock, logger, config,
-    handlers: medicationHandlers({
-      doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours,
-      ask: (patientId, idempotencyKey, question) =>
-        proactive.begin({ patientId, channel: 'sms', purpose: 'medication_reminders', idempotencyKey, dialogId: DialogIds.dose, options: question }),
-      send: (request) => gateway.send(request),
-    }),
+    handlers: {
+      ...medicationHandlers({
+        doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours,
+        ask: (patientId, idempotencyKey, question) =>
+          proactive.begin({ patientId, channel: 'sms', purpose: 'medication_reminders', idempotencyKey, dialogId: DialogIds.dose, options: question }),
+        send: (request) => gateway.send(request),
+      }),
+      postop_checkin: postopHandler({
+        checkIns: postopCheckIns, quietHours,
+        ask: (patientId, channel, idempotencyKey, question) =>
+          proactive.begin({ patientId, channel, purpose: 'postop_checkins', idempotencyKey, dialogId: DialogIds.postopCheckIn, options: question }),
+      }),
+    },
     jobs: [
       // Inbound messages a crash left unanswered, and replies that failed for a while.
       bindJob(replyRecovery, { runtime: conversations.runtime, gateway }),
@@ -135,7 +148,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     config, logger, db, clock,
     ...records,
     publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
-    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop,
+    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns,
     /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
     get schedulesStarted(): boolean {
       return started;

@@ -16,6 +16,8 @@ import { SafetyService, type SafetySettings } from '../domain/safety/service.js'
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { DoseDialog } from '../../dialogs/dose-dialog.js';
+import { PostopCheckInDialog } from '../../dialogs/postop-checkin-dialog.js';
+import type { PostopCheckIns } from '../domain/postop/checkins.js';
 import { MainDialog } from '../../dialogs/main-dialog.js';
 import type { DoseOutreach } from '../domain/medication/outreach.js';
 import { GatewayAdapter } from './adapter.js';
@@ -53,6 +55,8 @@ export interface ConversationDeps {
   proactiveDialogs?: (services: { safety: SafetyService }) => Dialog[];
   /** Medication dose questions and answers: registers the dose dialog (dialogs/dose-dialog.ts) for reminders to begin. */
   doseOutreach?: DoseOutreach;
+  /** Post-op check-ins: registers the check-in dialog (dialogs/postop-checkin-dialog.ts) for the scheduler to begin. */
+  postopCheckIns?: PostopCheckIns;
 }
 
 /** Everything conversational, wired once: state storage, safety, dialogs, bot, gateway, adapters, runtime. */
@@ -74,7 +78,11 @@ export function createConversations(deps: ConversationDeps) {
   const safety = new SafetyService({ optOuts, alerts: repos.alerts, settings: deps.settings });
   const checkins = new CheckinService({ checkins: repos.checkins, alerts: repos.alerts, clock: deps.clock });
   const dialog = new MainDialog({ safety, checkins, symptoms: deps.symptoms, education: deps.education, settings: deps.settings });
-  const proactiveDialogs = [...(deps.doseOutreach ? [new DoseDialog(safety, deps.doseOutreach)] : []), ...(deps.proactiveDialogs?.({ safety }) ?? [])];
+  const proactiveDialogs = [
+    ...(deps.doseOutreach ? [new DoseDialog(safety, deps.doseOutreach)] : []),
+    ...(deps.postopCheckIns ? [new PostopCheckInDialog(safety, deps.postopCheckIns)] : []),
+    ...(deps.proactiveDialogs?.({ safety }) ?? []),
+  ];
   const bot = new CareLoopBot(conversationState, dialog, proactiveDialogs);
 
   const onTurnError = turnErrorHandler(conversationState, deps.logger, deps.settings.emergencyNumber);

@@ -93,6 +93,8 @@ export const configSchema = z
     DOSE_FOLLOWUP_MINUTES: int(5, 24 * 60).default(60),
     /** Consecutive missed (unconfirmed or skipped) doses of a plan that alert the care team and a consenting caregiver. */
     MISSED_DOSES_ALERT_AFTER: int(1, 20).default(2),
+    /** Minutes after an unanswered post-op check-in before its one reminder, and again before it counts as missed. */
+    POSTOP_REMINDER_MINUTES: int(5, 24 * 60).default(120),
 
     // Twilio
     TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected an Account SID: AC followed by 32 hex characters').optional(),

@@ -89,10 +89,10 @@ export async function reminderHarness(start: Date, env: Record<string, string> =
       }
       if (until > clock.now()) h.advanceTo(until);
     },
-    /** Texts as the patient, waits for the turn, returns what CareLoop texted back. */
-    async say(phone: string, body: string): Promise<string[]> {
+    /** Texts as the patient (an MMS with `media`), waits for the turn, returns what CareLoop texted back. */
+    async say(phone: string, body: string, media?: { url: string; contentType: string }[]): Promise<string[]> {
       const before = received.length;
-      const res = await fake.postInbound(inboundUrl, fake.inboundParams({ from: phone, to: OUR_NUMBER, body, messageSid: newMessageSid() }));
+      const res = await fake.postInbound(inboundUrl, fake.inboundParams({ from: phone, to: OUR_NUMBER, body, media, messageSid: newMessageSid() }));
       expect(res.status).toBe(200);
       await container.conversations.runtime.drain();
       return received.slice(before).filter((m) => m.to === phone).map((m) => m.body);

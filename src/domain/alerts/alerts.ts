@@ -3,9 +3,9 @@ import type { MessageChannel } from '../messaging/types.js';
 
 /**
  * Why the care team should look: an emergency, a request for a person, a worrying check-in or symptom check,
- * a run of missed medication doses.
+ * a run of missed medication doses, a red flag in a post-op check-in, post-op check-ins missed in a row.
  */
-export type AlertKind = 'emergency' | 'handoff' | 'checkin_low' | 'triage' | 'missed_doses';
+export type AlertKind = 'emergency' | 'handoff' | 'checkin_low' | 'triage' | 'missed_doses' | 'postop_red_flag' | 'postop_nonresponse';
 export type AlertSeverity = 'critical' | 'high' | 'routine';
 
 /** Something a nurse must see. Paging and escalation until acknowledged come with the escalation issue. */

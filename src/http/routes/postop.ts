@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../../domain/common.js';
 import type { Enrolment } from '../../domain/postop/ports.js';
+import { trendsOf } from '../../domain/postop/trends.js';
 import { enrolmentInputSchema, enrolmentPatchSchema, type PostopService } from '../../domain/postop/service.js';
 import { PATIENT_WRITE, STAFF_READ } from '../auth.js';
 import type { RouteTable } from '../route.js';
@@ -11,6 +12,19 @@ const enrolmentView = z.object({
   channel: z.enum(['sms', 'webchat']), createdAt: z.string(), updatedAt: z.string(), endedAt: z.string().optional(),
 });
 const scheduleItem = z.object({ day: z.number(), localDate: z.string(), at: z.string(), dueAt: z.string(), state: z.enum(['sent', 'scheduled', 'not_sent']) });
+
+const checkInView = z.object({
+  id: z.string(), enrolmentId: z.string(), day: z.number(), localDate: z.string(), protocolId: z.string(), protocolVersion: z.number(), channel: z.string(), status: z.string(),
+  sentAt: z.string(), remindedAt: z.string().optional(), finishedAt: z.string().optional(),
+  answers: z.array(z.object({ questionId: z.string(), question: z.string(), text: z.string(), status: z.string(), value: z.unknown().optional(), facts: z.record(z.string(), z.unknown()), media: z.array(z.object({ url: z.string(), contentType: z.string() })).optional(), at: z.string() })),
+  facts: z.record(z.string(), z.unknown()),
+  redFlags: z.array(z.object({ id: z.string(), level: z.string(), because: z.string() })),
+});
+const trendView = z.object({
+  enrolmentId: z.string(), day: z.number(), localDate: z.string(), status: z.string(), pain: z.number().optional(), temperatureC: z.number().optional(),
+  wound: z.object({ redness: z.string().optional(), swelling: z.boolean().optional(), drainage: z.string().optional(), opening: z.boolean().optional(), bleeding: z.string().optional() }),
+  redFlag: z.enum(['critical', 'high']).optional(),
+});
 
 function toView(enrolment: Enrolment) {
   const { endedAt, createdAt, updatedAt, ...fields } = enrolment;
@@ -41,6 +55,17 @@ export function postopRoutes(routes: RouteTable, deps: { postop: PostopService }
     handler: async ({ params: { id } }) => {
       const { enrolment, schedule } = await postop.get(id);
       return { ...toView(enrolment), schedule: schedule.map((item) => ({ ...item, at: item.at.toISOString(), dueAt: item.dueAt.toISOString() })) };
+    },
+  });
+
+  routes.add({
+    method: 'GET', url: `${base}/checkins`, tag: 'postop',
+    summary: 'A patient\'s post-op check-ins (answers as written and as read, red flags, the protocol version each was sent with) and trends by day',
+    roles: STAFF_READ, action: 'postop_checkin.list', params, response: z.object({ items: z.array(checkInView), trends: z.array(trendView) }),
+    handler: async ({ params: { id } }) => {
+      const records = await postop.checkIns(id);
+      // JSON turns the dates into ISO strings.
+      return { items: records, trends: trendsOf(records) };
     },
   });
 

@@ -6,9 +6,10 @@ import { nextAllowedMinute } from '../../domain/medication/deferral.js';
 import type { DoseOutreach } from '../../domain/medication/outreach.js';
 import type { MedicationPlan } from '../../domain/medication/plan.js';
 import type { MedicationPlanRepository } from '../../domain/medication/ports.js';
-import { BUSY_RETRY_MS, caregiverText, followupText, reminderText, type FollowupPayload } from '../../domain/medication/reminders.js';
+import { caregiverText, followupText, reminderText, type FollowupPayload } from '../../domain/medication/reminders.js';
 import type { Patient, PatientRepository } from '../../domain/patients/ports.js';
 import type { HandlerContext, OutreachHandler } from '../dispatcher.js';
+import { mapOutcome } from './outcomes.js';
 
 /** The dialog a dose question begins (dialogs/dose-dialog.ts), and what it is given. */
 export interface DoseQuestion {
@@ -107,28 +108,4 @@ export function medicationHandlers(deps: MedicationHandlerDeps): { medication_re
   }
 
   return { medication_reminder, dose_followup };
-}
-
-/**
- * Gateway outcomes as job outcomes: out (or already out under this key, or retried by the gateway's outbox) is
- * sent; quiet hours defer; refusals skip with their reason; a patient mid-flow defers a few minutes; a
- * permanent provider failure fails (the gateway already retried what can be retried, under the same key).
- */
-function mapOutcome(outcome: ProactiveOutcome, context: HandlerContext, patient: Patient, quietHours: QuietHours): OutreachOutcome {
-  switch (outcome.status) {
-    case 'busy':
-      return { status: 'deferred', dueAt: new Date(context.now.getTime() + BUSY_RETRY_MS), reason: 'patient_busy' };
-    case 'no_address':
-      return { status: 'skipped', reason: 'no_address' };
-    case 'blocked':
-      if (outcome.reason === 'quiet_hours') {
-        const allowedAt = nextAllowedMinute(context.now, patient.timeZone, quietHours);
-        return { status: 'deferred', dueAt: allowedAt > context.now ? allowedAt : new Date(context.now.getTime() + BUSY_RETRY_MS), reason: 'quiet_hours' };
-      }
-      return { status: 'skipped', reason: outcome.reason };
-    case 'failed':
-      return { status: 'failed', reason: 'provider_failed', ...(outcome.errorCode ? { lastError: outcome.errorCode } : {}) };
-    default:
-      return { status: 'sent' };
-  }
 }
