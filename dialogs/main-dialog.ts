@@ -1,10 +1,10 @@
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { CheckinService } from '../src/domain/checkins/checkins.js';
+import type { WellbeingService } from '../src/domain/wellbeing/wellbeing.js';
 import type { EducationService } from '../src/domain/education/ask.js';
 import type { SafetyService, SafetySettings } from '../src/domain/safety/service.js';
 import { classifyMenuText } from '../src/domain/symptoms/free-text.js';
 import type { SymptomCheckService } from '../src/domain/symptoms/service.js';
-import { CheckinDialog } from './checkin-dialog.js';
+import { WellbeingDialog } from './wellbeing-dialog.js';
 import { CrisisScreenDialog } from './crisis-screen-dialog.js';
 import { EducationDialog } from './education-dialog.js';
 import { DialogIds } from './ids.js';
@@ -22,7 +22,7 @@ type Want = 'checkin' | 'symptoms' | 'unwell' | 'question' | 'ack' | 'menu';
 
 export interface MainDialogServices {
   safety: SafetyService;
-  checkins: CheckinService;
+  wellbeing: WellbeingService;
   symptoms: SymptomCheckService;
   education: EducationService;
   settings: SafetySettings;
@@ -39,7 +39,7 @@ export class MainDialog extends InterruptibleDialog {
   constructor(private readonly services: MainDialogServices) {
     super(DialogIds.main, services.safety);
     this.addDialog(new TextPrompt(DialogIds.mainChoice));
-    this.addDialog(new CheckinDialog(services.safety, services.checkins));
+    this.addDialog(new WellbeingDialog(services.safety, services.wellbeing));
     this.addDialog(new SymptomCheckDialog(services.safety, services.symptoms, services.settings));
     this.addDialog(new EducationDialog(services.safety, services.education));
     // Begun by the interrupts (InterruptibleDialog) when a patient voices a passive wish to die.
@@ -72,7 +72,7 @@ export class MainDialog extends InterruptibleDialog {
     const { patient } = identityOf(step.context);
     switch (this.wants(text, Boolean(patient))) {
       case 'checkin':
-        return step.beginDialog(DialogIds.checkin);
+        return step.beginDialog(DialogIds.wellbeing);
       case 'symptoms':
         return step.beginDialog(DialogIds.symptomCheck, (SYMPTOMS.test(text) ? {} : { text }) satisfies SymptomCheckOptions);
       case 'unwell':

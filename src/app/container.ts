@@ -1,13 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import { DialogIds } from '../../dialogs/ids.js';
 import { educationDrip } from '../../schedules/education-drip.js';
 import { medicationDoses } from '../../schedules/medication-doses.js';
 import { replyRecovery } from '../../schedules/reply-recovery.js';
 import { createConversations, type ConversationDeps } from '../bot/conversations.js';
+import { EmailPager } from '../channels/paging/email.js';
+import { PagingNotifier } from '../channels/paging/notifier.js';
+import { WebhookPager, type RetryPolicy } from '../channels/paging/webhook.js';
 import { smsProvider } from '../channels/sms/provider.js';
 import type { Config } from '../config/index.js';
+import { EscalationSteps } from '../domain/alerts/escalation.js';
+import { AlertService } from '../domain/alerts/service.js';
 import { EducationService, tipFor } from '../domain/education/ask.js';
 import { dueEducation, loadProgrammes, medicationEnrolments } from '../domain/education/programmes.js';
+import { signAckToken } from '../domain/escalation/ack-link.js';
+import { defaultRules } from '../domain/escalation/defaults.js';
+import { RuleBook } from '../domain/escalation/rule-book.js';
 import { loadLibrary } from '../domain/education/library.js';
 import { DoseOutreach } from '../domain/medication/outreach.js';
 import { OutreachPreview } from '../domain/medication/preview.js';
@@ -21,6 +30,7 @@ import { SymptomCheckService } from '../domain/symptoms/service.js';
 import { appendBotActivity } from '../domain/webchat/directline.js';
 import { LanguageModel } from '../integrations/azure-openai/client.js';
 import { TwilioSms } from '../integrations/twilio/client.js';
+import { escalationHandlers } from '../scheduler/handlers/escalation.js';
 import { medicationHandlers } from '../scheduler/handlers/medication.js';
 import { postopHandler } from '../scheduler/handlers/postop.js';
 import { bindJob, Scheduler } from '../scheduler/index.js';
@@ -40,6 +50,11 @@ export interface ContainerDeps {
   stateStorage?: Storage;
   /** Dialogs a proactive message can begin, beside CareLoop's own (tests register theirs here). */
   proactiveDialogs?: ConversationDeps['proactiveDialogs'];
+  /**
+   * Paging channel options: tests page a local webhook over http://127.0.0.1 and a local SMTP server without
+   * TLS (`allowInsecureLocal`), and skip the retry waits (`sleep`).
+   */
+  paging?: { allowInsecureLocal?: boolean } & Partial<RetryPolicy>;
 }
 
 /**
@@ -55,7 +70,7 @@ export interface BackgroundService {
  * The composition root: builds every service once, on an open database. The HTTP server (src/http/server.ts),
  * the worker (src/worker.ts) and the CLI take what they need from it; the caller owns the database.
  */
-export function buildContainer({ config, logger, db, clock, stateStorage, proactiveDialogs }: ContainerDeps) {
+export function buildContainer({ config, logger, db, clock, stateStorage, proactiveDialogs, paging = {} }: ContainerDeps) {
   const repos = db.repositories;
   const records = buildRecordServices(db, clock);
   const publicBaseUrl = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
@@ -67,8 +82,11 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
   // The model is optional and never decides: it may add extracted findings (which can only raise a level) and
   // phrase cited answers from the library's passages.
   const model = LanguageModel.fromConfig(config, { logger });
+  // Every alert is raised here: the rules decide severity, team and paging policy, kept on the alert.
+  const rules = new RuleBook({ defaults: defaultRules(), clock });
+  const alerts = new AlertService({ alerts: repos.alerts, rules, careTeams: repos.careTeams, outreach: repos.outreach, clock });
   const symptoms = new SymptomCheckService({
-    alerts: repos.alerts, settings,
+    alerts, settings,
     extractor: model && (async (text) => {
       const extracted = await model.extractJson({ system: MODEL_FINDINGS_PROMPT, user: text, schema: modelFindingsSchema, schemaName: 'symptom_findings' });
       return extracted && toFindings(extracted);
@@ -90,11 +108,11 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     missedDoseThreshold: config.MISSED_DOSES_ALERT_AFTER, reminders: { outreach: repos.outreach, quietHours },
   });
   const doseOutreach = new DoseOutreach({
-    medication, plans: repos.medicationPlans, doses: repos.doses, patients: repos.patients, outreach: repos.outreach, alerts: repos.alerts,
+    medication, plans: repos.medicationPlans, doses: repos.doses, patients: repos.patients, outreach: repos.outreach, alerts,
     clock, quietHours, followupMinutes: config.DOSE_FOLLOWUP_MINUTES,
   });
   const postopCheckIns = new PostopCheckIns({
-    enrolments: repos.postopEnrolments, checkIns: repos.postopCheckIns, protocols: postopProtocols, patients: repos.patients, alerts: repos.alerts, outreach: repos.outreach,
+    enrolments: repos.postopEnrolments, checkIns: repos.postopCheckIns, protocols: postopProtocols, patients: repos.patients, alerts, outreach: repos.outreach,
     clock, settings, reminderMinutes: config.POSTOP_REMINDER_MINUTES,
   });
   const outreachPreview = new OutreachPreview({
@@ -103,7 +121,8 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     texts: { postop_checkin: (jobs) => postop.previewTexts(jobs) },
   });
   const conversations = createConversations({
-    repositories: repos, patients: records.patients, clock, logger, symptoms, education, settings, proactiveDialogs, doseOutreach, postopCheckIns,
+    repositories: repos, patients: records.patients, clock, logger, symptoms, education, settings, proactiveDialogs, doseOutreach, postopCheckIns, alerts,
+    staffPagesPerMinute: config.STAFF_PAGES_PER_MINUTE,
     stateStorage: stateStorage ?? new MongoStorage(db.models),
     quietHours: config.QUIET_HOURS,
     smsRepliesPerMinute: config.SMS_REPLIES_PER_MINUTE,
@@ -114,9 +133,28 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     },
   });
   const { proactive, gateway } = conversations;
+  const ackKeys = { current: config.ACK_LINK_KEY ?? randomBytes(32).toString('base64url'), previous: config.ACK_LINK_PREVIOUS_KEYS };
+  if (!config.ACK_LINK_KEY) logger.warn('ACK_LINK_KEY is not set: using a random one; acknowledgement links in pages stop working at restart');
+  const { allowInsecureLocal, ...retry } = paging;
+  const email = config.SMTP_URL && config.SMTP_FROM ? new EmailPager({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, allowInsecureLocal, logger, ...retry }) : undefined;
+  const notifier = new PagingNotifier({
+    sms: (request) => gateway.sendStaffPage(request),
+    webhook: new WebhookPager({ allowInsecureLocal, logger, ...retry }),
+    email,
+    once: (key, holder) => repos.alerts.once(key, holder),
+  });
+  const ackBaseUrl = publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`;
+  const escalation = new EscalationSteps({
+    alerts: repos.alerts, staff: repos.staffDirectory, rotations: repos.rotations, notifier, outreach: repos.outreach, clock,
+    ackUrl: (alertId, staffId) => {
+      const expiresAt = new Date(clock.now().getTime() + config.ACK_LINK_TTL_HOURS * 3_600_000);
+      return `${ackBaseUrl}/ack?t=${signAckToken({ alertId, staffId, expiresAt }, ackKeys.current)}`;
+    },
+  });
   const scheduler = new Scheduler({
     outreach: repos.outreach, runs: repos.jobRuns, clock, logger, config,
     handlers: {
+      ...escalationHandlers(escalation),
       ...medicationHandlers({
         doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours,
         ask: (patientId, idempotencyKey, question) =>
@@ -148,7 +186,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     config, logger, db, clock,
     ...records,
     publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
-    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns,
+    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns, rules, alerts, escalation, ackKeys,
     /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
     get schedulesStarted(): boolean {
       return started;
@@ -163,6 +201,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
       if (started) await Promise.all(schedules.map((schedule) => schedule.stop()));
       started = false;
       await conversations.runtime.drain();
+      email?.close();
     },
   };
 }

@@ -1,7 +1,6 @@
 import { ConversationState, type Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
-import type { AlertRepository } from '../domain/alerts/alerts.js';
-import { CheckinService, type CheckinRepository } from '../domain/checkins/checkins.js';
+import type { AlertRaiser } from '../domain/alerts/service.js';
 import { OptOutService } from '../domain/consent/opt-out.js';
 import type { EducationService } from '../domain/education/ask.js';
 import type { SymptomCheckService } from '../domain/symptoms/service.js';
@@ -13,6 +12,7 @@ import type { MessageChannel } from '../domain/messaging/types.js';
 import type { ChannelAddressBook, PatientRepository } from '../domain/patients/ports.js';
 import type { PatientService } from '../domain/patients/service.js';
 import { SafetyService, type SafetySettings } from '../domain/safety/service.js';
+import { WellbeingService, type WellbeingRepository } from '../domain/wellbeing/wellbeing.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { DoseDialog } from '../../dialogs/dose-dialog.js';
@@ -31,8 +31,7 @@ export interface ConversationRepositories {
   messages: MessageLog;
   contacts: ContactDirectory;
   patients: PatientRepository;
-  alerts: AlertRepository;
-  checkins: CheckinRepository;
+  wellbeing: WellbeingRepository;
   addresses: ChannelAddressBook;
 }
 
@@ -46,11 +45,15 @@ export interface ConversationDeps {
   /** Conversation state (botbuilder Storage with eTags: MongoDB, or the benchmark's MemoryStorage baseline). */
   stateStorage: Storage;
   symptoms: SymptomCheckService;
+  /** The one way alerts are raised (AlertService): safety interrupts and wellbeing scores raise through it. */
+  alerts: AlertRaiser;
   education: EducationService;
   /** How each channel delivers; the gateway calls them after its checks. */
   providers: Partial<Record<MessageChannel, Deliver>>;
   /** SMS_REPLIES_PER_MINUTE: replies one number can get per minute (emergency and crisis replies always go). */
   smsRepliesPerMinute: number;
+  /** STAFF_PAGES_PER_MINUTE: SMS pages one staff number can get per minute. */
+  staffPagesPerMinute?: number;
   /** Dialogs a proactive message can begin (`ProactiveMessenger.begin`), beside the main dialog. */
   proactiveDialogs?: (services: { safety: SafetyService }) => Dialog[];
   /** Medication dose questions and answers: registers the dose dialog (dialogs/dose-dialog.ts) for reminders to begin. */
@@ -72,12 +75,13 @@ export function createConversations(deps: ConversationDeps) {
   const gateway = new OutboundGateway({
     messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock: deps.clock, quietHours, providers: deps.providers, optOuts, logger: deps.logger,
     replyCap: { perMinute: deps.smsRepliesPerMinute, notice: replyCapNotice(deps.settings.emergencyNumber) },
+    pagesPerMinute: deps.staffPagesPerMinute,
   });
 
   const conversationState = new ConversationState(deps.stateStorage);
-  const safety = new SafetyService({ optOuts, alerts: repos.alerts, settings: deps.settings });
-  const checkins = new CheckinService({ checkins: repos.checkins, alerts: repos.alerts, clock: deps.clock });
-  const dialog = new MainDialog({ safety, checkins, symptoms: deps.symptoms, education: deps.education, settings: deps.settings });
+  const safety = new SafetyService({ optOuts, alerts: deps.alerts, settings: deps.settings });
+  const wellbeing = new WellbeingService({ scores: repos.wellbeing, alerts: deps.alerts, clock: deps.clock });
+  const dialog = new MainDialog({ safety, wellbeing, symptoms: deps.symptoms, education: deps.education, settings: deps.settings });
   const proactiveDialogs = [
     ...(deps.doseOutreach ? [new DoseDialog(safety, deps.doseOutreach)] : []),
     ...(deps.postopCheckIns ? [new PostopCheckInDialog(safety, deps.postopCheckIns)] : []),

@@ -36,6 +36,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   }
   const azure = ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_DEPLOYMENT'].filter((name) => present[name]);
   if (azure.length > 0 && azure.length < 3) problems.push('AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT: set all three, or none');
+  if (present.SMTP_URL && !present.SMTP_FROM) problems.push('SMTP_FROM: required with SMTP_URL (the sender of e-mail pages)');
+  if (present.NODE_ENV === 'production' && !present.ACK_LINK_KEY) problems.push('ACK_LINK_KEY: required in production (acknowledgement links in pages must survive restarts)');
   if (present.NODE_ENV === 'production' && !present.WEBCHAT_SECRET) problems.push('WEBCHAT_SECRET: required in production (chat tokens and links must survive restarts)');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;

@@ -96,6 +96,24 @@ export const configSchema = z
     /** Minutes after an unanswered post-op check-in before its one reminder, and again before it counts as missed. */
     POSTOP_REMINDER_MINUTES: int(5, 24 * 60).default(120),
 
+    // Escalation paging (alerts page staff until someone acknowledges)
+    /** Signs the acknowledgement links in pages; several instances must share it. Unset: a random key per start. */
+    ACK_LINK_KEY: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
+    /** Retired acknowledgement-link keys, comma-separated: links they signed still work until they expire. */
+    ACK_LINK_PREVIOUS_KEYS: z
+      .string()
+      .transform((value) => value.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+      .pipe(z.array(z.string().min(32, 'expected keys of at least 32 characters, separated by commas')))
+      .optional(),
+    /** How long an acknowledgement link in a page works. */
+    ACK_LINK_TTL_HOURS: int(1, 24 * 7).default(24),
+    /** E-mail pages: `smtp://user:pass@host:587` (STARTTLS required) or `smtps://user:pass@host:465`. Unset: no e-mail pages. */
+    SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'expected smtp://user:pass@host:587 or smtps://user:pass@host:465').optional(),
+    /** The sender of e-mail pages, e.g. `CareLoop <alerts@clinic.example.org>`. Required with SMTP_URL. */
+    SMTP_FROM: z.string().min(3).max(200).optional(),
+    /** SMS pages one staff number can get per minute (a loop of alerts must not flood a phone). */
+    STAFF_PAGES_PER_MINUTE: int(1, 1000).default(20),
+
     // Twilio
     TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected an Account SID: AC followed by 32 hex characters').optional(),
     TWILIO_AUTH_TOKEN: z.string().min(16, 'expected the account auth token').optional(),

@@ -19,6 +19,7 @@ import { RouteTable } from './route.js';
 import { clientAddress, FailureBudget, rateLimitStore, WindowCounter } from './throttle.js';
 import { apiFallbackRoutes, routerErrors } from './unmatched.js';
 import { adminRoutes } from './routes/admin.js';
+import { alertRoutes } from './routes/alerts.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { triageRoutes } from './routes/triage.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -138,7 +139,8 @@ export async function buildServer(container: Container, { version }: { version: 
   const routes = new RouteTable(app);
   apiFallbackRoutes(app);
   patientRoutes(routes, patients, container.medication, container.postop);
-  conversationRoutes(routes, { patients, messages: repos.messages, alerts: repos.alerts });
+  conversationRoutes(routes, { patients, messages: repos.messages });
+  alertRoutes(routes, { alerts: container.alerts });
   triageRoutes(routes, container.symptoms);
   directoryRoutes(routes, { careTeams: container.careTeams, staff: container.staff });
   adminRoutes(routes, { apiKeys: container.apiKeys, audit: container.audit });

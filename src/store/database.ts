@@ -10,7 +10,9 @@ import { MongoChannelAddressBook } from './repositories/addresses.js';
 import { MongoApiKeyRepository } from './repositories/apikeys.js';
 import { MongoAuditLog } from './repositories/audit.js';
 import { MongoCareTeamRepository, MongoStaffRepository } from './repositories/directory.js';
-import { MongoAlertRepository, MongoCheckinRepository } from './repositories/alerts.js';
+import { MongoAlertRepository } from './repositories/alerts.js';
+import { MongoWellbeingRepository } from './repositories/wellbeing.js';
+import { MongoRotationRepository, MongoStaffDirectory } from './repositories/escalation.js';
 import { MongoContactDirectory } from './repositories/contacts.js';
 import { MongoMessageLog } from './repositories/messages.js';
 import { MongoConsentLog, MongoPatientRepository } from './repositories/patients.js';
@@ -111,11 +113,13 @@ function createRepositories(models: Models, auditKeys: AuditKeyring, clock: Cloc
     contacts,
     messages: new MongoMessageLog(models),
     alerts: new MongoAlertRepository(models),
-    checkins: new MongoCheckinRepository(models),
+    wellbeing: new MongoWellbeingRepository(models),
     patients: new MongoPatientRepository(models, contacts),
     consent: new MongoConsentLog(models),
     careTeams: new MongoCareTeamRepository(models),
     staff: new MongoStaffRepository(models),
+    staffDirectory: new MongoStaffDirectory(models),
+    rotations: new MongoRotationRepository(models),
     apiKeys: new MongoApiKeyRepository(models),
     audit: new MongoAuditLog(models, auditKeys),
     outreach: new MongoOutreachStore(models, clock),

@@ -189,23 +189,57 @@ export function defineModels(connection: Connection, clock: Clock) {
     { timestamps: { ...timestamps, updatedAt: false }, collection: 'botstateversions', versionKey: false },
   );
 
+  // Alerts (src/domain/alerts): `<kind>:<idempotency key>`, so a replayed message raises no second alert. The
+  // timeline, decision snapshot and policy are plain data kept as the alert was raised.
   const alertSchema = new Schema(
     {
-      _id: { type: String, required: true }, // `<kind>:<message id>`: a replayed message raises no second alert
+      _id: { type: String, required: true },
       kind: { type: String, required: true },
       severity: { type: String, required: true },
       status: { type: String, required: true },
+      shortNumber: Number,
       patientId: String,
       careTeamId: String,
-      channel: { type: String, required: true },
-      address: { type: String, required: true },
-      messageId: { type: String, required: true },
+      // Older alerts kept their source message in these three top-level fields; new ones in `source`.
+      channel: String,
+      address: String,
+      messageId: String,
+      source: { type: Schema.Types.Mixed, default: undefined },
       reason: { type: String, required: true },
+      decision: { type: Schema.Types.Mixed, default: undefined },
+      policy: { type: Schema.Types.Mixed, default: undefined },
+      teamZone: String,
+      escalation: { type: Schema.Types.Mixed, default: undefined },
+      timeline: { type: [Schema.Types.Mixed], default: undefined },
+      acknowledgedBy: { type: Schema.Types.Mixed, default: undefined },
+      acknowledgedAt: Date,
+      resolvedBy: { type: Schema.Types.Mixed, default: undefined },
+      resolvedAt: Date,
+      resolution: { type: Schema.Types.Mixed, default: undefined },
+      flaggedAt: Date,
     },
-    { timestamps, collection: 'alerts', versionKey: false },
+    { timestamps, collection: 'alerts', versionKey: false, minimize: false },
+  );
+  // Decisions about alerts taken once by a unique insert: `ack:<alert>#<epoch>`, `resolve:...`, `jti:<token id>`,
+  // `page:<alert>#<epoch>:<step>:<staff>:<channel>` (a page handed to a channel), `staffsms:<message sid>`.
+  const alertClaimSchema = new Schema(
+    { _id: { type: String, required: true }, holder: { type: String, required: true } },
+    { timestamps: { ...timestamps, updatedAt: false }, collection: 'alertclaims', versionKey: false },
+  );
+  // A short number held by an alert until it is resolved: reserved by insert, so two alerts never share one.
+  const alertShortNumberSchema = new Schema(
+    { _id: { type: Number, required: true }, alertId: { type: String, required: true } },
+    { timestamps: { ...timestamps, updatedAt: false }, collection: 'alertshortnumbers', versionKey: false },
   );
 
-  const checkinSchema = new Schema(
+  // One weekly on-call rotation per care team (`_id`: the team id), as the API validated it.
+  const onCallRotationSchema = new Schema(
+    { _id: { type: String, required: true }, rotation: { type: Schema.Types.Mixed, required: true } },
+    { timestamps, collection: 'oncallrotations', versionKey: false },
+  );
+
+  // Wellbeing scores (src/domain/wellbeing); the collection keeps its name from before the rename.
+  const wellbeingScoreSchema = new Schema(
     {
       patientId: { type: String, required: true },
       messageId: { type: String, required: true, unique: true },
@@ -358,7 +392,10 @@ export function defineModels(connection: Connection, clock: Clock) {
     BotState: connection.model('BotState', botStateSchema),
     BotStateVersion: connection.model('BotStateVersion', botStateVersionSchema),
     Alert: connection.model('Alert', alertSchema),
-    Checkin: connection.model('Checkin', checkinSchema),
+    AlertClaim: connection.model('AlertClaim', alertClaimSchema),
+    AlertShortNumber: connection.model('AlertShortNumber', alertShortNumberSchema),
+    OnCallRotation: connection.model('OnCallRotation', onCallRotationSchema),
+    WellbeingScore: connection.model('WellbeingScore', wellbeingScoreSchema),
     ConversationRef: connection.model('ConversationRef', conversationRefSchema),
     Patient: connection.model('Patient', patientSchema),
     CareTeam: connection.model('CareTeam', careTeamSchema),

@@ -68,6 +68,6 @@ describe('the official Web Chat page on our Direct Line', () => {
     await page.close();
 
     const alerts = await app.db.models.Alert.find({ patientId: patient.id }).lean();
-    expect(alerts.map((a) => [a.kind, a.channel])).toEqual([['emergency', 'webchat']]);
+    expect(alerts.map((a) => [a.kind, (a.source as { channel?: string } | undefined)?.channel])).toEqual([['emergency', 'webchat']]);
   });
 });

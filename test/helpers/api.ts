@@ -12,7 +12,8 @@ import { openTestDatabase } from './db.js';
 export async function testApi(options: { clock?: Clock; env?: Record<string, string> } = {}) {
   const clock = options.clock ?? systemClock;
   const { db, config } = await openTestDatabase({ clock, env: options.env });
-  const server = await buildServer(buildContainer({ config, logger: createLogger('silent'), db, clock }), { version: 'test' });
+  const container = buildContainer({ config, logger: createLogger('silent'), db, clock });
+  const server = await buildServer(container, { version: 'test' });
   afterAll(() => server.close());
   const keys = new ApiKeyService(db.repositories.apiKeys, clock);
 
@@ -24,7 +25,7 @@ export async function testApi(options: { clock?: Clock; env?: Record<string, str
       headers: key ? { authorization: `Bearer ${key}` } : {},
       ...(body === undefined ? {} : { payload: body as object }),
     });
-  return { server, db, dbConfig: config, clock, keyFor, call };
+  return { server, db, container, dbConfig: config, clock, keyFor, call };
 }
 
 export type TestApi = Awaited<ReturnType<typeof testApi>>;

@@ -66,7 +66,7 @@ describe('plain-language opt-out by SMS', () => {
     expect(await optedOut(phone)).toBe(false);
     expect(await consentOf(id)).toMatchObject({ granted: true });
     const alerts = (await sms.admin('GET', `/api/v1/alerts?patientId=${id}`)).items;
-    expect(alerts).toEqual([expect.objectContaining({ kind: 'handoff', severity: 'routine' })]);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'handoff', severity: 'normal' })]);
     expect(await say(phone, 'hi')).toEqual([expect.stringMatching(MENU)]);
   });
 

@@ -111,9 +111,9 @@ describe('alerts, newest first', () => {
       const messageId = randomId('sms:SM');
       const createdAt = clock.now().toISOString();
       const kind = i % 2 ? 'handoff' : 'emergency';
-      expect(await api.db.repositories.alerts.raise({
-        kind, severity: 'high', patientId: patient, channel: 'sms', address: '+15551230001', messageId, reason: 'test',
-      })).toBe(true);
+      expect((await api.container.alerts.raise({
+        kind, severity: 'high', idempotencyKey: messageId, patientId: patient, source: { channel: 'sms', address: '+15551230001', messageId }, reason: 'test',
+      })).raised).toBe(true);
       raised.push({ id: `${kind}:${messageId}`, createdAt });
     });
     expect(await walk(`/api/v1/alerts?patientId=${patient}`, limit)).toEqual(raised.sort(newestFirst));

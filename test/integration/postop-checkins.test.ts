@@ -72,7 +72,7 @@ describe('the post-op check-in over SMS', () => {
     expect(await h.say(patient.phone, 'nope')).toEqual([Q.temperature]);
     expect(await h.say(patient.phone, '38.6 and thick yellow discharge from the wound')).toEqual([CALL_TEAM]);
     const raised = await alerts(patient.id);
-    expect(raised).toEqual([expect.objectContaining({ kind: 'postop_red_flag', severity: 'high', status: 'open', careTeamId: expect.any(String) })]);
+    expect(raised).toEqual([expect.objectContaining({ kind: 'postop_checkin', severity: 'high', status: 'open', careTeamId: expect.any(String) })]);
     expect(raised[0]!.reason).toMatch(/day 3: postop\.fever, postop\.pus_or_smell\b.*; facts .*temperature_c=38\.6.*drainage=thick/);
     expect(raised[0]!.reason).not.toMatch(/yellow|wound\b/);
 
@@ -98,7 +98,7 @@ describe('the post-op check-in over SMS', () => {
     await h.runUntil((await nextAsk(patient.id)).dueAt);
     const replies = await h.say(patient.phone, 'BOTH');
     expect(replies).toEqual([expect.stringMatching(CALL_911)]);
-    expect(await alerts(patient.id)).toEqual([expect.objectContaining({ kind: 'postop_red_flag', severity: 'critical' })]);
+    expect(await alerts(patient.id)).toEqual([expect.objectContaining({ kind: 'postop_checkin', severity: 'critical' })]);
   });
 
   it('an unclear answer is asked again once, then left; every answer is stored, an MMS photo as a media reference', async () => {
@@ -148,7 +148,7 @@ describe('non-responders, consent and changes', () => {
     ]);
     expect(await alerts(patient.id)).toEqual([]);
     await h.runUntil(new Date(day1.getTime() + 29 * HOUR)); // day 2, its reminder and its missed check
-    expect((await alerts(patient.id)).map((alert) => [alert.kind, alert.severity, alert.messageId])).toEqual([['postop_nonresponse', 'high', `postop:${enrolment.id}:d2`]]);
+    expect((await alerts(patient.id)).map((alert) => [alert.kind, alert.severity, alert.id])).toEqual([['postop_nonresponse', 'high', `postop_nonresponse:postop:${enrolment.id}:d2`]]);
     await h.runUntil(new Date(day1.getTime() + 53 * HOUR)); // day 3 missed too: the same run, no second alert
     expect(await alerts(patient.id)).toHaveLength(1);
     expect((await checkIns(patient.id)).items.map((item: { day: number; status: string }) => `${item.day}:${item.status}`)).toEqual(['1:missed', '2:missed', '3:missed']);
@@ -240,7 +240,7 @@ describe('the post-op check-in in web chat', () => {
     expect(h.sentTo(phone)).toEqual([]);
     expect(await write('no')).toEqual([Q.bleeding]);
     expect(await write('it is soaking through the dressing')).toEqual([expect.stringMatching(CALL_911)]);
-    expect(await alerts(patient.id)).toEqual([expect.objectContaining({ kind: 'postop_red_flag', severity: 'critical', channel: 'webchat', address: conversation })]);
+    expect(await alerts(patient.id)).toEqual([expect.objectContaining({ kind: 'postop_checkin', severity: 'critical', source: expect.objectContaining({ channel: 'webchat', address: conversation }) })]);
     expect((await checkIns(patient.id)).items[0]).toMatchObject({ channel: 'webchat', status: 'red_flag', facts: { bleeding: 'heavy' } });
   });
 });

@@ -70,7 +70,7 @@ describe('SMS conversations', () => {
     expect(directions.filter((d: string) => d === 'outbound')).toHaveLength(3);
     expect(page.items.every((m: { status: string }) => ['received', 'queued', 'sent', 'delivered'].includes(m.status))).toBe(true);
     const alerts = (await api('GET', `/api/v1/alerts?patientId=${patientId}`)).items;
-    expect(alerts).toEqual([expect.objectContaining({ kind: 'checkin_low', severity: 'routine' })]);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'wellbeing_low', severity: 'normal' })]);
     const acknowledged = await api('POST', `/api/v1/alerts/${encodeURIComponent(alerts[0].id)}/acknowledge`);
     expect(acknowledged.status).toBe('acknowledged');
   });

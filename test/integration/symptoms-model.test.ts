@@ -3,7 +3,6 @@ import { MODEL_FINDINGS_PROMPT, modelFindingsSchema, toFindings, type ModelFindi
 import { SymptomCheckService } from '../../src/domain/symptoms/service.js';
 import { LanguageModel } from '../../src/integrations/azure-openai/client.js';
 import { startFakeAzureOpenAI, type FakeAzureOpenAI } from '../fakes/azure-openai-server.js';
-import { openTestDatabase } from '../helpers/db.js';
 
 let fake: FakeAzureOpenAI;
 let withModel: SymptomCheckService;
@@ -16,15 +15,16 @@ const nothing: ModelFindings = {
 };
 
 beforeAll(async () => {
-  const { db } = await openTestDatabase();
   fake = await startFakeAzureOpenAI({ apiKey: 'test-key-0123456789', deployment: 'gpt-test' });
   const model = new LanguageModel({ endpoint: fake.url, apiKey: 'test-key-0123456789', deployment: 'gpt-test', apiVersion: '2024-10-21', timeoutMs: 3000 });
   const extractor = async (text: string) => {
     const extracted = await model.extractJson({ system: MODEL_FINDINGS_PROMPT, user: text, schema: modelFindingsSchema, schemaName: 'symptom_findings' });
     return extracted && toFindings(extracted);
   };
-  withModel = new SymptomCheckService({ alerts: db.repositories.alerts, settings, extractor });
-  rulesOnly = new SymptomCheckService({ alerts: db.repositories.alerts, settings });
+  // These checks assess only; raising alerts is the AlertService's (covered in escalation.test.ts).
+  const alerts = { raise: async () => ({ raised: false }) as never };
+  withModel = new SymptomCheckService({ alerts, settings, extractor });
+  rulesOnly = new SymptomCheckService({ alerts, settings });
 });
 afterAll(() => fake.close());
 

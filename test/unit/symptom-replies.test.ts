@@ -8,7 +8,7 @@ import type { TriageResult } from '../../src/domain/triage/engine.js';
 import { findingsSchema, type FollowUpQuestion } from '../../src/domain/triage/types.js';
 
 const settings = { emergencyNumber: '911', crisisLine: '988', clinicPhone: '+15550001234' };
-const service = new SymptomCheckService({ alerts: { raise: async () => true, list: async () => ({ items: [], nextCursor: null }), acknowledge: async () => undefined }, settings });
+const service = new SymptomCheckService({ alerts: { raise: async () => ({ raised: true }) as never }, settings });
 
 /** Web Chat renders message text with markdown-it 13 and these options (botframework-webchat renderMarkdown). */
 const MarkdownIt = createRequire(import.meta.url)('markdown-it') as new (options: object) => { render(text: string): string };

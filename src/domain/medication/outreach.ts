@@ -5,7 +5,7 @@
  * call it; it sends nothing itself.
  */
 import type { Clock } from '../../lib/clock.js';
-import type { AlertRepository } from '../alerts/alerts.js';
+import type { AlertRaiser } from '../alerts/service.js';
 import { quietHoursFor, type QuietHours } from '../messaging/quiet-hours.js';
 import type { OutreachStore } from '../outreach/ports.js';
 import type { PatientRepository } from '../patients/ports.js';
@@ -28,7 +28,7 @@ export interface DoseOutreachDeps {
   doses: DoseRepository;
   patients: PatientRepository;
   outreach: OutreachStore;
-  alerts: AlertRepository;
+  alerts: AlertRaiser;
   clock: Clock;
   /** The deployment's quiet hours; a patient's own replace them. */
   quietHours: QuietHours;
@@ -132,8 +132,8 @@ export class DoseOutreach {
     if (!patient) return;
     const missed = fact.doseKeys.length;
     await this.deps.alerts.raise({
-      kind: 'missed_doses', severity: 'high', patientId: patient.id, careTeamId: patient.careTeamId, channel: 'sms', address: patient.phone,
-      messageId: fact.key, reason: `missed doses: ${missed} in a row not confirmed of "${fact.displayName}" (plan ${fact.planId})`,
+      kind: 'missed_doses', severity: 'high', patientId: patient.id, careTeamId: patient.careTeamId, idempotencyKey: fact.key, facts: { missed },
+      reason: `missed doses: ${missed} in a row not confirmed of "${fact.displayName}" (plan ${fact.planId})`,
     });
     if (!fact.caregiver) return;
     const payload: FollowupPayload = { step: 'caregiver', doseKey: fact.doseKeys.at(-1)!, missed };

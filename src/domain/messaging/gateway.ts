@@ -60,6 +60,8 @@ export interface GatewayDeps {
   optOuts: OptOutRecorder;
   /** SMS replies per number per minute (SMS_REPLIES_PER_MINUTE), and the one notice sent when they run out. */
   replyCap: { perMinute: number; notice: string };
+  /** Staff pages per staff number per minute (default 20); past it a page is recorded blocked (`page_cap`). */
+  pagesPerMinute?: number;
   /** Messages given up on are logged here (ids and codes only). */
   logger: Logger;
   /**
@@ -108,10 +110,12 @@ const QUIET_HOURS_RECHECK_MS = 15 * 60_000;
  */
 export class OutboundGateway {
   private readonly replyCap: ReplyCap;
+  private readonly pageCap: ReplyCap;
   private readonly settleAfterMs: number;
 
   constructor(private readonly deps: GatewayDeps) {
     this.replyCap = new ReplyCap(deps.replyCap.perMinute);
+    this.pageCap = new ReplyCap(deps.pagesPerMinute ?? 20);
     this.settleAfterMs = deps.retries?.settleAfterMs ?? 60_000;
   }
 
@@ -120,10 +124,25 @@ export class OutboundGateway {
    * sends right after it): such a send cannot be retried later, so it gets no outbox entry.
    */
   async send(request: OutboundRequest, deliver?: Deliver): Promise<SendOutcome> {
+    if (request.kind === 'staff_page') throw new Error('staff pages go through sendStaffPage');
+    return this.sendRecorded(request, deliver);
+  }
+
+  /**
+   * The staff-page path: an SMS to a staff member's phone about an alert. Recorded and delivered like every
+   * message (idempotency key, outbox, retries), but with no patient on it, no consent or quiet hours (staff
+   * asked to be paged), and its own per-number cap. The text must be PHI-minimal (src/domain/escalation/page.ts).
+   */
+  sendStaffPage(request: { address: string; text: string; idempotencyKey: string }): Promise<SendOutcome> {
+    return this.sendRecorded({ channel: 'sms', address: request.address, text: request.text, idempotencyKey: request.idempotencyKey, kind: 'staff_page' });
+  }
+
+  private async sendRecorded(request: OutboundRequest, deliver?: Deliver): Promise<SendOutcome> {
     const now = this.deps.clock.now();
     const refused = await this.refusal(request, now);
+    const paged = !refused && request.kind === 'staff_page' ? this.pageCap.take(capKey(request), now) : undefined;
     const capped = refused ? undefined : this.capReply(request, now);
-    const blockedReason = refused ?? (capped === 'hold' ? 'reply_cap' : undefined);
+    const blockedReason = refused ?? (capped === 'hold' ? 'reply_cap' : paged && paged !== 'send' ? 'page_cap' : undefined);
     const notice = capped === 'notice';
     const message: Message = {
       // A refused attempt is recorded as `<key>~blocked~<time>`, without using up the key, so the same
@@ -313,7 +332,6 @@ export class OutboundGateway {
   private async refusal(request: OutboundRequest, now: Date): Promise<BlockedReason | undefined> {
     if (request.kind !== 'opt_out_confirmation' && (await this.deps.contacts.isOptedOut(request.channel, request.address))) return 'opted_out';
     if (request.kind !== 'proactive') return undefined;
-
     const patient = request.patientId ? await this.deps.patients.get(request.patientId) : undefined;
     if (!patient) return 'no_consent';
     if (!patient.active) return 'inactive_patient';

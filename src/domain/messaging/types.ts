@@ -19,8 +19,11 @@ export type MessageStatus =
   | 'simulated'
   | 'blocked';
 
-/** `reply_cap`: the number reached its replies for the minute (SMS_REPLIES_PER_MINUTE); see reply-cap.ts. */
-export type BlockedReason = 'opted_out' | 'no_consent' | 'quiet_hours' | 'inactive_patient' | 'reply_cap';
+/**
+ * `reply_cap`: the number reached its replies for the minute (SMS_REPLIES_PER_MINUTE); see reply-cap.ts.
+ * `page_cap`: a staff number reached its pages for the minute (a loop of alerts must not flood a nurse's phone).
+ */
+export type BlockedReason = 'opted_out' | 'no_consent' | 'quiet_hours' | 'inactive_patient' | 'reply_cap' | 'page_cap';
 
 /** A media attachment (an MMS photo), kept as a reference: the bytes stay with the provider. */
 export interface MediaRef {
@@ -60,8 +63,10 @@ export interface Message {
  * cap (still never sent after STOP).
  * `proactive`: CareLoop starts it (reminders, check-ins): needs consent for the purpose and respects quiet hours.
  * `opt_out_confirmation`: the single message allowed after STOP.
+ * `staff_page`: an alert page to a staff member (never to a patient): no patient consent or quiet hours apply,
+ * it carries no patientId and no PHI, and its own per-number cap applies (still never sent after STOP).
  */
-export type OutboundKind = 'reply' | 'urgent' | 'proactive' | 'opt_out_confirmation';
+export type OutboundKind = 'reply' | 'urgent' | 'proactive' | 'opt_out_confirmation' | 'staff_page';
 
 /** What a provider answers when asked to deliver. */
 export interface DeliveryResult {

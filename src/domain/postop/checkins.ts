@@ -6,7 +6,7 @@
  * and write of a check-in is by its id.
  */
 import type { Clock } from '../../lib/clock.js';
-import type { AlertRepository } from '../alerts/alerts.js';
+import type { AlertRaiser } from '../alerts/service.js';
 import { addDays } from '../medication/local-time.js';
 import type { MediaRef, MessageChannel } from '../messaging/types.js';
 import type { OutreachStore } from '../outreach/ports.js';
@@ -57,7 +57,7 @@ export interface PostopCheckInDeps {
   checkIns: CheckInRepository;
   protocols: ProtocolService;
   patients: PatientRepository;
-  alerts: AlertRepository;
+  alerts: AlertRaiser;
   outreach: OutreachStore;
   clock: Clock;
   settings: { clinicPhone?: string; emergencyNumber: string };
@@ -133,7 +133,7 @@ export class PostopCheckIns {
     // One alert per run of missed check-ins: at its second, not again at its third.
     if (previous?.status !== 'missed' || beforeThat?.status === 'missed') return 'missed';
     await this.deps.alerts.raise({
-      kind: 'postop_nonresponse', severity: 'high', patientId: patient.id, careTeamId: patient.careTeamId, channel: 'sms', address: patient.phone, messageId: id,
+      kind: 'postop_nonresponse', severity: 'high', idempotencyKey: id, patientId: patient.id, careTeamId: patient.careTeamId, facts: { missed: 2 },
       reason: `post-op check-ins not answered: days ${previous.day} and ${payload.day} in a row (enrolment ${enrolment.id})`,
     });
     return 'missed_alerted';
@@ -182,7 +182,8 @@ export class PostopCheckIns {
     const patient = await this.deps.patients.get(record.patientId);
     const shown = (Object.entries(facts) as [FactName, FactValue][]).map(([name, value]) => `${name}=${value}`).join(', ');
     await this.deps.alerts.raise({
-      kind: 'postop_red_flag', severity: level, patientId: record.patientId, careTeamId: patient?.careTeamId, channel: source.channel, address: source.address, messageId: source.messageId,
+      kind: 'postop_checkin', severity: level, idempotencyKey: source.messageId, patientId: record.patientId, careTeamId: patient?.careTeamId,
+      source: { channel: source.channel, address: source.address, messageId: source.messageId }, facts: { day: record.day, ...facts },
       reason: `post-op check-in day ${record.day}: ${flags.map((flag) => flag.id).join(', ')}; facts ${shown}`.slice(0, 500),
     });
   }

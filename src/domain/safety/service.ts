@@ -1,4 +1,4 @@
-import type { AlertRepository } from '../alerts/alerts.js';
+import type { AlertRaiser } from '../alerts/service.js';
 import type { OptOutHow, OptOutService } from '../consent/opt-out.js';
 import type { MessageChannel } from '../messaging/types.js';
 import type { Patient } from '../patients/ports.js';
@@ -49,7 +49,7 @@ export interface SafetySettings {
  */
 export class SafetyService {
   constructor(
-    private readonly deps: { optOuts: OptOutService; alerts: AlertRepository; settings: SafetySettings },
+    private readonly deps: { optOuts: OptOutService; alerts: AlertRaiser; settings: SafetySettings },
   ) {
     // Load and check the crisis lexicon now: a broken file stops the start, not a patient's first message.
     crisisLanguage();
@@ -91,7 +91,7 @@ export class SafetyService {
    * reply to an acute screen and to the emergency detector's suicide words (e.g. the Spanish ones).
    */
   private async crisis(match: CrisisMatch, who: TurnIdentity, reason = `crisis:${match.kind} "${match.evidence}"`): Promise<SafetyOutcome> {
-    await this.raise(who, 'emergency', 'critical', reason);
+    await this.raise(who, 'emergency', 'critical', reason, { category: match.kind === 'self_harm_in_progress' ? 'self_harm' : 'suicide' });
     const replies = crisisReplies(match.kind, Boolean(who.patient), this.deps.settings);
     return { kind: 'crisis', replies: replies.map((text) => ({ text, urgent: true })), endDialogs: true };
   }
@@ -101,9 +101,9 @@ export class SafetyService {
    * care team to call today (high alert); a negative screen gets support and the crisis line. The replies to send.
    */
   async screenResult(result: ScreenResult, who: TurnIdentity): Promise<string[]> {
-    if (result === 'acute') await this.raise(who, 'emergency', 'critical', 'crisis_screen:acute');
+    if (result === 'acute') await this.raise(who, 'emergency', 'critical', 'crisis_screen:acute', { category: 'suicide' });
     // 'triage' until alerts have a kind of their own for screens: the reason says which screen and what it found.
-    if (result === 'non_acute_positive') await this.raise(who, 'triage', 'high', 'crisis_screen:positive_non_acute');
+    if (result === 'non_acute_positive') await this.raise(who, 'triage', 'high', 'crisis_screen:positive_non_acute', { level: 'urgent', rule: 'crisis_screen' });
     return screenReplies(result, Boolean(who.patient), this.deps.settings);
   }
 
@@ -113,7 +113,7 @@ export class SafetyService {
       const kind = match.kind === 'self_harm' ? 'self_harm_in_progress' : 'ideation';
       return this.crisis({ level: 'active', kind, evidence: match.phrase }, who, `emergency:${match.kind} "${match.phrase}"`);
     }
-    await this.raise(who, 'emergency', 'critical', `emergency:${match.kind} "${match.phrase}"`);
+    await this.raise(who, 'emergency', 'critical', `emergency:${match.kind} "${match.phrase}"`, { category: match.kind });
     const first = `This may be an emergency. Call ${emergencyNumber} now or go to the nearest emergency department. Do not wait for a reply here.`;
     // The reason rides in the first message: two texts, as before, and the patient sees why before anything else.
     const why = match.because ? ` Why: ${match.because.replaceAll('{EMERGENCY_NUMBER}', emergencyNumber)}` : '';
@@ -148,7 +148,7 @@ export class SafetyService {
       const contact = clinicPhone ? ` To change only some of them, call ${clinicPhone}.` : '';
       return { kind: 'partial_opt_out', replies: [{ text: `${stopAll}${contact}` }], endDialogs: false };
     }
-    await this.raise(who, 'handoff', 'routine', 'patient asked to change which messages they get, or when');
+    await this.raise(who, 'handoff', 'normal', 'patient asked to change which messages they get, or when');
     const text = `${stopAll} I have asked your care team to contact you about changing which messages you get, or when.`;
     return { kind: 'partial_opt_out', replies: [{ text }], endDialogs: false };
   }
@@ -172,10 +172,10 @@ export class SafetyService {
     return `${clinicName}: messages about your care. To reach a person, ${person}. Emergency: call ${emergencyNumber}. Reply STOP to unsubscribe. Msg & data rates may apply.`;
   }
 
-  private async raise(who: TurnIdentity, kind: 'emergency' | 'handoff' | 'triage', severity: 'critical' | 'high' | 'routine', reason: string): Promise<void> {
+  private async raise(who: TurnIdentity, kind: 'emergency' | 'handoff' | 'triage', severity: 'critical' | 'high' | 'normal', reason: string, facts: Record<string, string> = {}): Promise<void> {
     await this.deps.alerts.raise({
-      kind, severity, reason, channel: who.channel, address: who.address, messageId: who.messageId,
-      patientId: who.patient?.id, careTeamId: who.patient?.careTeamId,
+      kind, severity, reason, idempotencyKey: who.messageId, source: { channel: who.channel, address: who.address, messageId: who.messageId },
+      patientId: who.patient?.id, careTeamId: who.patient?.careTeamId, facts,
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { AlertRepository } from '../alerts/alerts.js';
+import type { AlertRaiser } from '../alerts/service.js';
 import type { TurnIdentity } from '../safety/service.js';
 import { triage, type TriageResult } from '../triage/engine.js';
 import { levelRank, type Findings, type FollowUpQuestion, type TriageLevel } from '../triage/types.js';
@@ -25,7 +25,7 @@ export interface SymptomSettings {
  * only raise a level, never lower one. Placeholders in the advice become this deployment's numbers.
  */
 export class SymptomCheckService {
-  constructor(private readonly deps: { alerts: AlertRepository; settings: SymptomSettings; extractor?: FindingsExtractor }) {}
+  constructor(private readonly deps: { alerts: AlertRaiser; settings: SymptomSettings; extractor?: FindingsExtractor }) {}
 
   async assess(input: { text: string; age?: number; sex?: 'female' | 'male' | 'other'; now?: Date }): Promise<TriageResult> {
     const rules = triage({ text: input.text, age: input.age, sex: input.sex, now: input.now });
@@ -71,11 +71,13 @@ export class SymptomCheckService {
   /** Alerts the care team of an enrolled patient at urgent or emergency (once per message). */
   async raiseIfNeeded(result: TriageResult, who: TurnIdentity): Promise<boolean> {
     if (!who.patient || levelRank(result.level) < levelRank('urgent')) return false;
-    return this.deps.alerts.raise({
-      kind: 'triage', severity: result.level === 'emergency' ? 'critical' : 'high', channel: who.channel, address: who.address,
-      messageId: who.messageId, patientId: who.patient.id, careTeamId: who.patient.careTeamId,
+    const outcome = await this.deps.alerts.raise({
+      kind: 'triage', severity: result.level === 'emergency' ? 'critical' : 'high', idempotencyKey: who.messageId,
+      source: { channel: who.channel, address: who.address, messageId: who.messageId }, patientId: who.patient.id, careTeamId: who.patient.careTeamId,
       reason: `symptom check: ${result.level} (${result.rule.id}${result.redFlags.length ? `; ${result.redFlags.join(', ')}` : ''})`,
+      facts: { level: result.level, rule: result.rule.id },
     });
+    return outcome.raised;
   }
 
   private localise(result: TriageResult): TriageResult {
