@@ -12,11 +12,13 @@ import { smsProvider } from '../channels/sms/provider.js';
 import type { Config } from '../config/index.js';
 import { EscalationSteps } from '../domain/alerts/escalation.js';
 import { AlertService } from '../domain/alerts/service.js';
+import { StaffSms } from '../domain/alerts/staff-sms.js';
 import { EducationService, tipFor } from '../domain/education/ask.js';
 import { dueEducation, loadProgrammes, medicationEnrolments } from '../domain/education/programmes.js';
 import { signAckToken } from '../domain/escalation/ack-link.js';
 import { defaultRules } from '../domain/escalation/defaults.js';
 import { RuleBook } from '../domain/escalation/rule-book.js';
+import { EscalationRuleService } from '../domain/escalation/rule-store.js';
 import { loadLibrary } from '../domain/education/library.js';
 import { DoseOutreach } from '../domain/medication/outreach.js';
 import { OutreachPreview } from '../domain/medication/preview.js';
@@ -83,7 +85,8 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
   // phrase cited answers from the library's passages.
   const model = LanguageModel.fromConfig(config, { logger });
   // Every alert is raised here: the rules decide severity, team and paging policy, kept on the alert.
-  const rules = new RuleBook({ defaults: defaultRules(), clock });
+  const rules = new RuleBook({ defaults: defaultRules(), clock, loadStored: () => repos.escalationRules.enabled() });
+  const escalationRules = new EscalationRuleService({ rules: repos.escalationRules, careTeams: repos.careTeams, book: rules });
   const alerts = new AlertService({ alerts: repos.alerts, rules, careTeams: repos.careTeams, outreach: repos.outreach, clock });
   const symptoms = new SymptomCheckService({
     alerts, settings,
@@ -143,6 +146,10 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     email,
     once: (key, holder) => repos.alerts.once(key, holder),
   });
+  const staffSms = new StaffSms({
+    staffByPhone: (phone) => repos.staffDirectory.byPhone(phone), alerts, once: (key, holder) => repos.alerts.once(key, holder),
+    send: (request) => gateway.sendStaffPage(request), optOuts: conversations.optOuts,
+  });
   const ackBaseUrl = publicBaseUrl ?? `http://${config.HOST}:${config.PORT}`;
   const escalation = new EscalationSteps({
     alerts: repos.alerts, staff: repos.staffDirectory, rotations: repos.rotations, notifier, outreach: repos.outreach, clock,
@@ -186,7 +193,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     config, logger, db, clock,
     ...records,
     publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
-    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns, rules, alerts, escalation, ackKeys,
+    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns, rules, escalationRules, alerts, escalation, ackKeys, staffSms,
     /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
     get schedulesStarted(): boolean {
       return started;

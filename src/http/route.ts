@@ -17,7 +17,7 @@ export interface RouteInput<P, Q, B> {
  * written twice. `roles` makes the route authenticated; every authenticated route is audited as `action`.
  */
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
   tag: string;

@@ -20,6 +20,8 @@ import { clientAddress, FailureBudget, rateLimitStore, WindowCounter } from './t
 import { apiFallbackRoutes, routerErrors } from './unmatched.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
+import { escalationRoutes } from './routes/escalation.js';
+import { ackLinkRoutes } from './routes/ack-link.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { triageRoutes } from './routes/triage.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -118,6 +120,7 @@ export async function buildServer(container: Container, { version }: { version: 
     smsRoutes(scope, {
       authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl: container.publicBaseUrl, runtime: conversations.runtime, messages: repos.messages, signatureFailures,
       onCarrierOptOut: (address, patientId) => conversations.onCarrierOptOut('sms', address, patientId),
+      staffInbound: (sms) => container.staffSms.handle(sms),
     });
   });
 
@@ -132,6 +135,7 @@ export async function buildServer(container: Container, { version }: { version: 
       if (recorded) await conversations.runtime.process(recorded);
     },
   });
+  ackLinkRoutes(app, { alerts: container.alerts, once: (key, holder) => repos.alerts.once(key, holder), keys: container.ackKeys, clock });
   botFrameworkRoutes(app, {
     config, bot: conversations.bot, gateway: conversations.gateway, messages: repos.messages, clock, onTurnError: conversations.onTurnError,
   });
@@ -141,6 +145,7 @@ export async function buildServer(container: Container, { version }: { version: 
   patientRoutes(routes, patients, container.medication, container.postop);
   conversationRoutes(routes, { patients, messages: repos.messages });
   alertRoutes(routes, { alerts: container.alerts });
+  escalationRoutes(routes, { rules: container.escalationRules, rotations: repos.rotations, careTeams: container.careTeams, clock });
   triageRoutes(routes, container.symptoms);
   directoryRoutes(routes, { careTeams: container.careTeams, staff: container.staff });
   adminRoutes(routes, { apiKeys: container.apiKeys, audit: container.audit });

@@ -13,6 +13,7 @@ import { MongoCareTeamRepository, MongoStaffRepository } from './repositories/di
 import { MongoAlertRepository } from './repositories/alerts.js';
 import { MongoWellbeingRepository } from './repositories/wellbeing.js';
 import { MongoRotationRepository, MongoStaffDirectory } from './repositories/escalation.js';
+import { MongoEscalationRuleRepository } from './repositories/escalation-rules.js';
 import { MongoContactDirectory } from './repositories/contacts.js';
 import { MongoMessageLog } from './repositories/messages.js';
 import { MongoConsentLog, MongoPatientRepository } from './repositories/patients.js';
@@ -120,6 +121,7 @@ function createRepositories(models: Models, auditKeys: AuditKeyring, clock: Cloc
     staff: new MongoStaffRepository(models),
     staffDirectory: new MongoStaffDirectory(models),
     rotations: new MongoRotationRepository(models),
+    escalationRules: new MongoEscalationRuleRepository(models),
     apiKeys: new MongoApiKeyRepository(models),
     audit: new MongoAuditLog(models, auditKeys),
     outreach: new MongoOutreachStore(models, clock),

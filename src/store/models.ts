@@ -232,6 +232,16 @@ export function defineModels(connection: Connection, clock: Clock) {
     { timestamps: { ...timestamps, updatedAt: false }, collection: 'alertshortnumbers', versionKey: false },
   );
 
+  // Escalation rules (src/domain/escalation): the version in force, and every version by `<id>@<version>`.
+  const escalationRuleSchema = new Schema(
+    { _id: { type: String, required: true }, version: { type: Number, required: true }, rule: { type: Schema.Types.Mixed, required: true } },
+    { timestamps, collection: 'escalationrules', versionKey: false, minimize: false },
+  );
+  const escalationRuleVersionSchema = new Schema(
+    { _id: { type: String, required: true }, ruleId: { type: String, required: true }, version: { type: Number, required: true }, rule: { type: Schema.Types.Mixed, required: true } },
+    { timestamps, collection: 'escalationruleversions', versionKey: false, minimize: false },
+  );
+
   // One weekly on-call rotation per care team (`_id`: the team id), as the API validated it.
   const onCallRotationSchema = new Schema(
     { _id: { type: String, required: true }, rotation: { type: Schema.Types.Mixed, required: true } },
@@ -395,6 +405,8 @@ export function defineModels(connection: Connection, clock: Clock) {
     AlertClaim: connection.model('AlertClaim', alertClaimSchema),
     AlertShortNumber: connection.model('AlertShortNumber', alertShortNumberSchema),
     OnCallRotation: connection.model('OnCallRotation', onCallRotationSchema),
+    EscalationRule: connection.model('EscalationRule', escalationRuleSchema),
+    EscalationRuleVersion: connection.model('EscalationRuleVersion', escalationRuleVersionSchema),
     WellbeingScore: connection.model('WellbeingScore', wellbeingScoreSchema),
     ConversationRef: connection.model('ConversationRef', conversationRefSchema),
     Patient: connection.model('Patient', patientSchema),

@@ -1,5 +1,5 @@
 import { afterAll, expect } from 'vitest';
-import { buildContainer, type Container } from '../../src/app/container.js';
+import { buildContainer, type Container, type ContainerDeps } from '../../src/app/container.js';
 import { ApiKeyService } from '../../src/domain/auth/service.js';
 import { localDateTime } from '../../src/domain/medication/local-time.js';
 import type { PlanInput } from '../../src/domain/medication/plan.js';
@@ -23,7 +23,7 @@ export interface Received {
  * calling the materialiser's run and the dispatcher's tick directly, the patient answers through the signed
  * SMS webhook.
  */
-export async function reminderHarness(start: Date, env: Record<string, string> = {}) {
+export async function reminderHarness(start: Date, env: Record<string, string> = {}, options: Pick<ContainerDeps, 'paging'> = {}) {
   const clock = fixedClock(start);
   const fake = await fakeTwilio();
   const port = await freePort();
@@ -34,7 +34,7 @@ export async function reminderHarness(start: Date, env: Record<string, string> =
       TWILIO_FROM: OUR_NUMBER, TWILIO_API_BASE_URL: fake.url, QUIET_HOURS: '22:00-07:00', ...env,
     },
   });
-  const container: Container = buildContainer({ config, logger: createLogger('silent'), db, clock });
+  const container: Container = buildContainer({ config, logger: createLogger('silent'), db, clock, ...options });
   const server = await buildServer(container, { version: 'test' });
   await server.listen({ host: '127.0.0.1', port });
   afterAll(() => server.close()); // before the database is dropped: hooks run in reverse
@@ -47,7 +47,7 @@ export async function reminderHarness(start: Date, env: Record<string, string> =
   let enrolled = 0;
 
   const h = {
-    clock, fake, db, container, server, received,
+    clock, fake, db, container, server, received, careTeamId, inboundUrl,
     async enroll(options: { timeZone?: string; consent?: boolean; name?: string } = {}): Promise<{ id: string; phone: string }> {
       const phone = `+1555888${String(++enrolled).padStart(4, '0')}`;
       const patient = await container.patients.create(

@@ -16,6 +16,11 @@ export interface SmsRouteDeps {
   messages: MessageLog;
   /** Budget of refused signatures per address: past it, forged webhooks get a 429 and no log line each. */
   signatureFailures: FailureBudget;
+  /**
+   * Texts from staff phones ("ACK 4821"), asked before the patient path: true when it was a staff member's.
+   * Those are answered on the staff path and never recorded as a patient's message.
+   */
+  staffInbound?: (sms: { from: string; body: string; providerMessageId: string }) => Promise<boolean>;
   /** The carrier says the recipient opted out (Twilio 21610 on a status callback). */
   onCarrierOptOut(address: string, patientId: string | undefined): Promise<void>;
 }
@@ -52,6 +57,9 @@ export function smsRoutes(app: FastifyInstance, deps: SmsRouteDeps): void {
 
   app.post('/sms/inbound', unlimited, async (req: FastifyRequest, reply: FastifyReply) => {
     const sms = parseOr400(() => parseInboundSms(verify(req, reply)));
+    if (deps.staffInbound && (await deps.staffInbound({ from: sms.from, body: sms.body, providerMessageId: sms.providerMessageId }))) {
+      return reply.type('text/xml').send(EMPTY_TWIML);
+    }
     const recorded = await deps.runtime.record({ channel: 'sms', address: sms.from, providerMessageId: sms.providerMessageId, text: sms.body, media: sms.media });
     await reply.type('text/xml').send(EMPTY_TWIML);
     if (recorded) {

@@ -36,6 +36,8 @@ export interface StaffDirectory {
   get(id: string): Promise<StaffMember | undefined>;
   /** Active admins: who an exhausted critical or high alert is flagged to. */
   admins(): Promise<StaffMember[]>;
+  /** The active staff member with this phone (or SMS channel address); one small scan of the staff collection. */
+  byPhone(phone: string): Promise<StaffMember | undefined>;
 }
 
 /** Weekly on-call rotations, one per care team. */

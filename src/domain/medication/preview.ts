@@ -63,7 +63,8 @@ export class OutreachPreview {
     const live = new Set(jobs.map((job) => job.key));
     const otherTexts = await this.otherTexts(jobs);
     const items = jobs
-      .filter((job) => (job.payload as Partial<FollowupPayload>).step !== 'final' && otherTexts.get(job.key) !== null)
+      // Escalation steps page staff, not the patient.
+      .filter((job) => job.kind !== 'escalation_step' && (job.payload as Partial<FollowupPayload>).step !== 'final' && otherTexts.get(job.key) !== null)
       .map((job) => item(patient, job.kind, job.dueAt, otherTexts.get(job.key) ?? textOf(job, patient, planById), job.status));
     for (const plan of plans.filter((candidate) => !candidate.endedAt)) {
       for (const slot of doseSlots(plan, patient.timeZone, now, until)) {

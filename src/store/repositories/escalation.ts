@@ -21,6 +21,13 @@ export class MongoStaffDirectory implements StaffDirectory {
     return doc ? toStaff(doc) : undefined;
   }
 
+  async byPhone(phone: string): Promise<StaffMember | undefined> {
+    // The staff collection is small (people, not messages) and FerretDB scans it for any filter but _id anyway:
+    // one read of the active staff per inbound SMS, matched here (FerretDB 1.24 has no $elemMatch).
+    const active = (await this.models.Staff.find({ active: true }).lean()).map(toStaff);
+    return active.find((member) => member.phone === phone || member.notificationChannels.some((channel) => channel.type === 'sms' && channel.address === phone));
+  }
+
   async admins(): Promise<StaffMember[]> {
     return (await this.models.Staff.find({ role: 'admin', active: true }).sort({ _id: 1 }).lean()).map(toStaff);
   }
