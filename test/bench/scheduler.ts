@@ -163,6 +163,8 @@ async function agendaCase(backend: Backend, fake: FakeTwilio): Promise<void> {
     const done = handedOver();
     const runs = fake.messages.length;
     await agenda.drain(30_000);
+    // Agenda keeps polling until stopped: stop it before the database closes under it.
+    await agenda.stop();
     if (failures.size > 0) console.log('Agenda jobs not handed over:', Object.fromEntries(failures));
     rows.push({ label: `Agenda 6, ${backend === 'sqlite' ? 'embedded (SQLite)' : 'FerretDB on PostgreSQL'}`, jobs: done, seconds, perSecond: done / seconds, note: `${done} of ${due.length} reminders handed over (${runs} messages) in ${fmt(seconds)} s` });
     printRow(rows.at(-1)!);
