@@ -87,7 +87,11 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
   // Every alert is raised here: the rules decide severity, team and paging policy, kept on the alert.
   const rules = new RuleBook({ defaults: defaultRules(), clock, loadStored: () => repos.escalationRules.enabled() });
   const escalationRules = new EscalationRuleService({ rules: repos.escalationRules, careTeams: repos.careTeams, book: rules });
-  const alerts = new AlertService({ alerts: repos.alerts, rules, careTeams: repos.careTeams, outreach: repos.outreach, clock });
+  const alerts = new AlertService({
+    alerts: repos.alerts, rules, careTeams: repos.careTeams, outreach: repos.outreach, clock,
+    // The first page goes now, not at the next dispatch slot (up to 10 s later), when the schedules run here.
+    dispatchNow: () => scheduler.nudge(),
+  });
   const symptoms = new SymptomCheckService({
     alerts, settings,
     extractor: model && (async (text) => {

@@ -32,9 +32,16 @@ export class Scheduler {
   readonly runner: JobRunner;
   readonly jobs: RunnableJob[];
   private started = false;
+  private stopped = false;
+  private nudging: Promise<void> | undefined;
+  private nudgeAgain = false;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
 
   constructor(options: SchedulerOptions) {
     const { config, clock, logger } = options;
+    this.clock = clock;
+    this.logger = logger;
     this.dispatcher = new Dispatcher({
       store: options.outreach,
       handlers: options.handlers,
@@ -56,8 +63,38 @@ export class Scheduler {
     this.runner.start(this.jobs);
   }
 
+  /**
+   * Hands over what is due now, without waiting for the next 10-second slot: an alert that must page at once.
+   * Safe beside the slot's own run (claims decide each job); nothing happens unless the schedules run in this
+   * process (an API-only instance leaves it to the worker's next slot).
+   */
+  nudge(): void {
+    if (!this.started || this.stopped) return;
+    if (this.nudging) {
+      this.nudgeAgain = true;
+      return;
+    }
+    this.nudging = (async () => {
+      do {
+        this.nudgeAgain = false;
+        await this.dispatcher.tick(this.clock.now());
+      } while (this.nudgeAgain && !this.stopped);
+    })()
+      .catch((err: unknown) => this.logger.error({ err }, 'an immediate dispatch failed: the next slot hands over what is due'))
+      .finally(() => {
+        this.nudging = undefined;
+      });
+  }
+
+  /** Resolves once an immediate dispatch in flight (see nudge) has finished. */
+  async settled(): Promise<void> {
+    while (this.nudging) await this.nudging;
+  }
+
   /** Stops the triggers and waits for runs in flight (a dispatch run stops after its current batch). */
-  stop(): Promise<void> {
-    return this.runner.stop();
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.runner.stop();
+    await this.settled();
   }
 }

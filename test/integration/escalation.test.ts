@@ -205,4 +205,16 @@ describe('escalation', () => {
     expect((await admin('POST', '/api/v1/escalation-rules', { name: 'x', condition: { event: 'handoff' }, severity: 'urgent' })).status).toBe(400);
     expect((await admin('GET', '/api/v1/escalation-rules')).body.items).toEqual([]);
   });
+
+  // Last: it starts this process's schedules, as `npm start` does.
+  it('pages at once, without a dispatcher tick, when the schedules run in the process that raised the alert', async () => {
+    const patient = await h.enroll();
+    const before = pagesTo(NURSE_A).length;
+    h.container.startSchedules();
+    expect((await h.say(patient.phone, 'my husband collapsed and is not breathing'))[0]).toMatch(/Call 911 now/);
+    await h.container.scheduler.settled();
+    const [alert] = (await admin('GET', `/api/v1/alerts?patientId=${patient.id}`)).body.items as { severity: string; status: string; shortNumber: number }[];
+    expect(alert).toMatchObject({ severity: 'critical', status: 'notified' });
+    expect(pagesTo(NURSE_A).slice(before).map((m) => shortNumberOf(m.body))).toEqual([alert!.shortNumber]);
+  });
 });

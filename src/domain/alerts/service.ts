@@ -36,6 +36,8 @@ export interface AlertServiceDeps {
   rules: RuleSource;
   careTeams: Pick<CareTeamRepository, 'get'>;
   outreach: Pick<OutreachStore, 'schedule' | 'cancel'>;
+  /** Asks this process's scheduler to hand over the first step now rather than at its next slot (optional). */
+  dispatchNow?: () => void;
   clock: Clock;
   /** For short numbers; Math.random by default. */
   random?: () => number;
@@ -111,6 +113,7 @@ export class AlertService implements AlertRaiser {
         key: escalationJobKey(current.id, epoch, 0), kind: 'escalation_step', patientId: current.patientId ?? '-', dueAt: this.deps.clock.now(),
         payload: { alertId: current.id, epoch, step: 0 },
       }]);
+      this.deps.dispatchNow?.();
     }
     return current;
   }
