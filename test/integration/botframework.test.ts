@@ -56,7 +56,7 @@ describe('/api/messages (Bot Framework, no app id: local only)', () => {
     expect(replies[0]!.path).toMatch(/^\/v3\/conversations\/conv-bf-1\/activities\//);
     const log = await api.db.models.Message.find({ address: 'conv-bf-1' }).lean();
     expect(log.map((m) => m.direction).sort()).toEqual(['inbound', 'outbound', 'outbound']);
-    const alert = await api.db.models.Alert.findOne({ address: 'conv-bf-1' }).lean();
+    const alert = await api.db.models.Alert.findOne({ 'source.address': 'conv-bf-1' }).lean();
     expect(alert).toMatchObject({ kind: 'emergency', severity: 'critical' });
   });
 
