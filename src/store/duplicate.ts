@@ -24,3 +24,14 @@ export async function upsertById(
     await model.updateOne({ _id }, update);
   }
 }
+
+/** Inserts a document under its `_id`; false when one exists (the duplicate decides, not a prior read). */
+export async function insertOnce(model: { create(doc: object): Promise<unknown> }, doc: object, what: string): Promise<boolean> {
+  try {
+    await model.create(doc);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw new Error(what, { cause: err });
+  }
+}

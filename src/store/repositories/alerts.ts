@@ -4,7 +4,7 @@ import {
 } from '../../domain/alerts/alerts.js';
 import type { Page, PageRequest } from '../../domain/common.js';
 import { DEFAULT_POLICY } from '../../domain/escalation/policy.js';
-import { isDuplicateKey } from '../duplicate.js';
+import { insertOnce } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
 import { findNewestFirst } from '../paging.js';
 
@@ -43,13 +43,7 @@ export class MongoAlertRepository implements AlertRepository {
 
   async insert(alert: Alert): Promise<boolean> {
     const { id, ...fields } = alert;
-    try {
-      await this.models.Alert.create({ _id: id, ...fields });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw new Error('raising an alert', { cause: err });
-    }
+    return insertOnce(this.models.Alert, { _id: id, ...fields }, 'raising an alert');
   }
 
   async get(id: string): Promise<Alert | undefined> {
@@ -82,13 +76,7 @@ export class MongoAlertRepository implements AlertRepository {
   }
 
   async once(key: string, holder: string): Promise<boolean> {
-    try {
-      await this.models.AlertClaim.create({ _id: key, holder });
-      return true;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw new Error('recording an alert decision', { cause: err });
-      return (await this.holderOf(key)) === holder;
-    }
+    return (await insertOnce(this.models.AlertClaim, { _id: key, holder }, 'recording an alert decision')) || (await this.holderOf(key)) === holder;
   }
 
   async holderOf(key: string): Promise<string | undefined> {
@@ -97,13 +85,7 @@ export class MongoAlertRepository implements AlertRepository {
   }
 
   async reserveShortNumber(shortNumber: number, alertId: string): Promise<boolean> {
-    try {
-      await this.models.AlertShortNumber.create({ _id: shortNumber, alertId });
-      return true;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw new Error('reserving a short alert number', { cause: err });
-      return (await this.shortNumberHolder(shortNumber)) === alertId;
-    }
+    return (await insertOnce(this.models.AlertShortNumber, { _id: shortNumber, alertId }, 'reserving a short alert number')) || (await this.shortNumberHolder(shortNumber)) === alertId;
   }
 
   async shortNumberHolder(shortNumber: number): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import type { Page, PageRequest } from '../../domain/common.js';
 import type { Claims, MessageLog, Outbox, PendingSend, PendingTurn, PendingTurns } from '../../domain/messaging/ports.js';
 import type { Message } from '../../domain/messaging/types.js';
-import { isDuplicateKey } from '../duplicate.js';
+import { insertOnce } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
 import { findNewestFirst, withId } from '../paging.js';
 
@@ -14,17 +14,6 @@ const toMessage = (doc: MessageDoc): Message => withId(doc) as Message;
 const toTurn = ({ _id, ...rest }: PendingTurnDoc): PendingTurn => ({ messageId: _id, ...rest });
 const toSend = ({ _id, ...rest }: PendingSendDoc): PendingSend => ({ messageId: _id, ...rest });
 const withoutUndefined = (changes: object) => Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-
-/** Inserts a document under its `_id`; false when one exists (the duplicate decides, not a prior read). */
-async function insertOnce(model: { create(doc: Record<string, unknown>): Promise<unknown> }, doc: Record<string, unknown>, what: string): Promise<boolean> {
-  try {
-    await model.create(doc);
-    return true;
-  } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw new Error(what, { cause: err });
-  }
-}
 
 /** The conversation log. Every hot-path read and write is by _id (the message's idempotency key). */
 export class MongoMessageLog implements MessageLog {

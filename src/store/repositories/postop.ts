@@ -3,7 +3,7 @@ import type {
   CheckInAnswer, CheckInChanges, CheckInRecord, CheckInRepository, Enrolment, EnrolmentRepository, NewEnrolment, ProtocolRepository, StoredProtocol,
 } from '../../domain/postop/ports.js';
 import type { Protocol } from '../../domain/postop/protocol.js';
-import { isDuplicateKey } from '../duplicate.js';
+import { insertOnce, isDuplicateKey } from '../duplicate.js';
 import type { Models } from '../models.js';
 import { withId } from '../paging.js';
 
@@ -33,13 +33,7 @@ export class MongoProtocolRepository implements ProtocolRepository {
   }
 
   async insert(protocol: Protocol, createdBy: string, at: Date): Promise<boolean> {
-    try {
-      await this.model.create({ _id: `${protocol.id}@${protocol.version}`, protocolId: protocol.id, version: protocol.version, protocol, createdBy, createdAt: at });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw new Error('storing a post-op protocol', { cause: err });
-    }
+    return insertOnce(this.model, { _id: `${protocol.id}@${protocol.version}`, protocolId: protocol.id, version: protocol.version, protocol, createdBy, createdAt: at }, 'storing a post-op protocol');
   }
 
   async get(id: string, version: number): Promise<StoredProtocol | undefined> {
@@ -114,13 +108,7 @@ export class MongoCheckInRepository implements CheckInRepository {
 
   async create(record: CheckInRecord): Promise<boolean> {
     const { id, ...fields } = record;
-    try {
-      await this.model.create({ _id: id, ...fields });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw new Error('recording a post-op check-in', { cause: err });
-    }
+    return insertOnce(this.model, { _id: id, ...fields }, 'recording a post-op check-in');
   }
 
   async get(id: string): Promise<CheckInRecord | undefined> {
