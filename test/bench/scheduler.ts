@@ -12,7 +12,8 @@
  * the raw send ceiling (the twilio library to the local server, no database, concurrency 10).
  *
  * The dispatcher's ticks run back to back, as one cron slot's run does with a backlog; a fresh database per case.
- * Choose with BENCH_SIZES=10000,100000 BENCH_BACKENDS=sqlite,postgresql BENCH_HISTORY=1000000 BENCH_AGENDA=1.
+ * Choose with BENCH_SIZES=10000,100000 BENCH_BACKENDS=sqlite,postgresql BENCH_HISTORY=1000000 BENCH_AGENDA=1
+ * BENCH_OPERATIONS=1.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -44,6 +45,8 @@ const AGENDA_JOBS = Number(process.env.BENCH_AGENDA_JOBS ?? 10_000);
 const AGENDA_SECONDS = 60;
 const RAW_MESSAGES = 5_000;
 const CONCURRENCY = 10;
+/** BENCH_OPERATIONS=1: also print the database operations per reminder, by collection and method (mongoose's debug hook). */
+const OPERATIONS = process.env.BENCH_OPERATIONS === '1';
 
 type Backend = 'sqlite' | 'postgresql';
 interface Row { label: string; jobs: number; seconds: number; perSecond: number; p50?: number; p99?: number; note?: string }
@@ -92,6 +95,8 @@ async function dispatchCase(backend: Backend, jobs: number, history: number, fak
     fake.reset();
     const delays: number[] = [];
     const off = fake.onMessage(() => delays.push(clock.now().getTime() - dueAt.getTime()));
+    const operations = new Map<string, number>();
+    if (OPERATIONS) db.connection.set('debug', (collection: string, method: string) => void operations.set(`${collection}.${method}`, (operations.get(`${collection}.${method}`) ?? 0) + 1));
     clock.set(dueAt);
     const started = performance.now();
     for (;;) {
@@ -100,6 +105,8 @@ async function dispatchCase(backend: Backend, jobs: number, history: number, fak
     }
     const seconds = (performance.now() - started) / 1000;
     off();
+    db.connection.set('debug', false);
+    if (OPERATIONS) printOperations(operations, jobs);
     const received = new Set(fake.messages.map((message) => message.to)).size;
     if (received !== messageKeys.length || fake.messages.length !== messageKeys.length) throw new Error(`${backend} ${jobs}: ${fake.messages.length} messages to ${received} patients for ${messageKeys.length} reminders`);
     delays.sort((a, b) => a - b);
@@ -189,6 +196,12 @@ async function rawCeiling(fake: FakeTwilio): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   rows.push({ label: 'Raw send ceiling (twilio library, no database)', jobs: RAW_MESSAGES, seconds, perSecond: RAW_MESSAGES / seconds });
   printRow(rows.at(-1)!);
+}
+
+function printOperations(operations: Map<string, number>, jobs: number): void {
+  const total = [...operations.values()].reduce((sum, count) => sum + count, 0);
+  const parts = [...operations].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ${fmt(count / jobs)}`);
+  console.log(`database operations per reminder: ${fmt(total / jobs)} (${parts.join(', ')})`);
 }
 
 function printRow(row: Row): void {
