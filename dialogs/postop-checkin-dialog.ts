@@ -3,14 +3,15 @@ import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuild
 import type { CheckInQuestion, PostopCheckIns } from '../src/domain/postop/checkins.js';
 import type { SafetyService } from '../src/domain/safety/service.js';
 import { DialogIds } from './ids.js';
-import { identityOf, URGENT } from './identity.js';
+import { FLOW_STEP, identityOf, URGENT } from './identity.js';
 import { InterruptibleDialog } from './interruptible-dialog.js';
 
 /**
  * A post-op check-in (not the wellbeing check-in of checkin-dialog.ts): begun by CareLoop on a protocol day, one
  * short question per turn. The safety interrupts (emergency words, STOP, HELP, AGENT) come first
  * (InterruptibleDialog). Each reply is read and recorded by PostopCheckIns; a red flag ends the questions with
- * what to do now, marked urgent so the SMS reply cap never holds it back. A reply once the check-in is over
+ * what to do now, marked urgent so the SMS reply cap never holds it back (nor does it hold the next question or
+ * the closing words, marked as the check-in's steps). A reply once the check-in is over
  * goes to the main dialog.
  */
 export class PostopCheckInDialog extends InterruptibleDialog {
@@ -22,8 +23,14 @@ export class PostopCheckInDialog extends InterruptibleDialog {
     this.initialDialogId = DialogIds.postopCheckInWaterfall;
   }
 
+  /**
+   * Asks one question. After the first (which a proactive turn sends), each is the answer to the patient's last
+   * reply and is marked so the SMS reply cap never holds it back: a held question would stall the check-in. At
+   * most two per protocol question (the question and one reprompt), so a flood inside a check-in stays bounded.
+   */
   private async ask(step: WaterfallStepContext) {
-    return step.prompt(DialogIds.postopCheckInAnswer, { prompt: (step.options as CheckInQuestion).text });
+    const { text } = step.options as CheckInQuestion;
+    return step.prompt(DialogIds.postopCheckInAnswer, { prompt: { type: ActivityTypes.Message, text, channelData: FLOW_STEP } });
   }
 
   private async record(step: WaterfallStepContext) {
@@ -38,7 +45,7 @@ export class PostopCheckInDialog extends InterruptibleDialog {
       case 'ask':
         return step.replaceDialog(DialogIds.postopCheckInWaterfall, outcome.question);
       case 'done':
-        await step.context.sendActivity({ type: ActivityTypes.Message, text: outcome.text, ...(outcome.urgent ? { channelData: URGENT } : {}) });
+        await step.context.sendActivity({ type: ActivityTypes.Message, text: outcome.text, channelData: outcome.urgent ? URGENT : FLOW_STEP });
         return step.endDialog();
       case 'not_an_answer':
         return step.replaceDialog(DialogIds.main);

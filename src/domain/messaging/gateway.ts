@@ -343,7 +343,8 @@ export class OutboundGateway {
 
   /**
    * The reply cap, for plain SMS replies only: urgent replies (emergency and crisis instructions) and the opt-out
-   * confirmation always go, and proactive messages are CareLoop's own, not answers to a flood.
+   * confirmation always go, as do a check-in's questions (bounded by its protocol), and proactive messages are
+   * CareLoop's own, not answers to a flood.
    */
   private capReply(request: OutboundRequest, now: Date): CapDecision | undefined {
     if (request.kind !== 'reply' || !CAPPED_CHANNELS.has(request.channel)) return undefined;

@@ -61,12 +61,15 @@ export interface Message {
  * `reply`: answers a message the patient just sent (consent implied by writing, still never after STOP).
  * `urgent`: a reply that tells the patient what to do in an emergency or a crisis: never held back by the reply
  * cap (still never sent after STOP).
+ * `flow_step`: a reply that is the next step of a flow CareLoop started (a post-op check-in's next question or
+ * its closing words): not held back by the reply cap, or the flow would wait for an answer to a question the
+ * patient never got; the protocol's length bounds how many there are.
  * `proactive`: CareLoop starts it (reminders, check-ins): needs consent for the purpose and respects quiet hours.
  * `opt_out_confirmation`: the single message allowed after STOP.
  * `staff_page`: an alert page to a staff member (never to a patient): no patient consent or quiet hours apply,
  * it carries no patientId and no PHI, and its own per-number cap applies (still never sent after STOP).
  */
-export type OutboundKind = 'reply' | 'urgent' | 'proactive' | 'opt_out_confirmation' | 'staff_page';
+export type OutboundKind = 'reply' | 'urgent' | 'flow_step' | 'proactive' | 'opt_out_confirmation' | 'staff_page';
 
 /** What a provider answers when asked to deliver. */
 export interface DeliveryResult {
