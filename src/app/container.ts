@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Storage } from 'botbuilder';
 import { DialogIds } from '../../dialogs/ids.js';
+import { alertEscalations } from '../../schedules/alert-escalations.js';
 import { educationDrip } from '../../schedules/education-drip.js';
 import { medicationDoses } from '../../schedules/medication-doses.js';
 import { replyRecovery } from '../../schedules/reply-recovery.js';
@@ -182,6 +183,8 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
       // Inbound messages a crash left unanswered, and replies that failed for a while.
       bindJob(replyRecovery, { runtime: conversations.runtime, gateway }),
       bindJob(medicationDoses, { medication, doseOutreach }),
+      // Open alerts from before escalation existed are paged like new ones.
+      bindJob(alertEscalations, { alerts }),
       // Tips on the days of the patient's programmes (content/education/programmes.yaml).
       bindJob(educationDrip, {
         due: async (now) => dueEducation(medicationEnrolments(await repos.medicationPlans.listActive(), quietHours), programmes, now, config.CATCHUP_WINDOW_MINUTES * 60_000),

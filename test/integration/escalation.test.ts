@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/domain/alerts/alerts.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { Dispatcher } from '../../src/scheduler/dispatcher.js';
+import { alertEscalations } from '../../schedules/alert-escalations.js';
 import { reminderHarness, type ReminderHarness } from '../helpers/reminders.js';
 
 /**
@@ -197,6 +198,25 @@ describe('escalation', () => {
     const numbers = alerts.map(({ alert }) => alert.shortNumber);
     expect(new Set(numbers).size).toBe(3);
     for (const [i, phone] of [NURSE_A, NURSE_B].entries()) expect(pagesTo(phone).slice(before[i]).map((m) => shortNumberOf(m.body)).sort()).toEqual([...numbers].sort());
+  });
+
+  it('pages an open alert stored before escalation existed, once, and leaves the old acknowledged ones', async () => {
+    const patient = await h.enroll();
+    const before = [pagesTo(NURSE_A).length, pagesTo(NURSE_B).length];
+    // As the version before escalation stored them: a top-level source, `routine`, no policy, no escalation state.
+    const old = { kind: 'handoff', severity: 'routine', patientId: patient.id, careTeamId: h.careTeamId, channel: 'sms', address: patient.phone, reason: 'asked for a person', createdAt: h.clock.now(), updatedAt: h.clock.now() };
+    await h.db.models.Alert.collection.insertMany([
+      { ...old, _id: 'handoff:legacy-open' as never, status: 'open', messageId: 'SMlegacy1' },
+      { ...old, _id: 'handoff:legacy-acked' as never, status: 'acknowledged', messageId: 'SMlegacy2' },
+    ]);
+    expect(await alertEscalations.run({ alerts: h.container.alerts, clock: h.clock })).toEqual({ legacy_alerts_started: 1 });
+    expect(await alertEscalations.run({ alerts: h.container.alerts, clock: h.clock })).toEqual({ legacy_alerts_started: 0 });
+    await h.tick();
+    const alert = await alertOf('handoff:legacy-open');
+    expect(alert).toMatchObject({ status: 'notified', severity: 'normal', source: { channel: 'sms', messageId: 'SMlegacy1' } });
+    for (const [i, phone] of [NURSE_A, NURSE_B].entries()) expect(pagesTo(phone).slice(before[i]).map((m) => shortNumberOf(m.body))).toEqual([alert.shortNumber]);
+    expect((await alertOf('handoff:legacy-acked')).shortNumber).toBeUndefined();
+    await h.container.alerts.resolve(alert.id, { kind: 'api', keyId: 'test' }, { outcome: 'other' });
   });
 
   it('refuses a malformed rule with the reason, and changes nothing', async () => {

@@ -126,7 +126,7 @@ export interface AlertFilter {
 
 /** Changes to one alert: fields to set and timeline events to append, in one update. */
 export interface AlertChange {
-  set?: Partial<Pick<Alert, 'status' | 'shortNumber' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt' | 'resolution' | 'flaggedAt' | 'escalation'>>;
+  set?: Partial<Pick<Alert, 'status' | 'severity' | 'careTeamId' | 'decision' | 'policy' | 'teamZone' | 'shortNumber' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt' | 'resolution' | 'flaggedAt' | 'escalation'>>;
   /** Clears these fields (a reopened alert loses its acknowledgement and resolution). */
   unset?: ('acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt' | 'resolution' | 'shortNumber' | 'flaggedAt')[];
   events?: AlertEvent[];
@@ -145,6 +145,8 @@ export interface AlertRepository {
   get(id: string): Promise<Alert | undefined>;
   /** Newest first, total over equal timestamps. */
   list(filter: AlertFilter, page: PageRequest): Promise<Page<Alert>>;
+  /** Open alerts stored before escalation existed (no escalation state), oldest first. */
+  unescalated(limit: number): Promise<Alert[]>;
   /** Applies a change by _id; the alert after it, or undefined when there is none. */
   change(id: string, change: AlertChange): Promise<Alert | undefined>;
   /**

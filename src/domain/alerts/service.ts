@@ -68,24 +68,15 @@ export class AlertService implements AlertRaiser {
     const existing = await alerts.get(id);
     if (existing) return { raised: false, alert: await this.ensureStarted(existing), ...adviceOf(existing) };
 
-    const event: EscalationEvent = { type: input.kind, patientId: input.patientId, careTeamId: input.careTeamId, facts: input.facts ?? {} };
-    const decision = decide(evaluate(await this.deps.rules.current(), event));
-    const careTeamId = decision?.careTeamId ?? input.careTeamId;
-    const team = careTeamId ? await this.deps.careTeams.get(careTeamId) : undefined;
     const now = clock.now();
     const alert: Alert = {
       id,
       kind: input.kind,
-      // The raiser's severity is a deterministic safety decision made upstream: rules may raise it, never lower it.
-      severity: decision ? moreSevere(decision.severity, input.severity) : input.severity,
       status: 'open',
       ...(input.patientId ? { patientId: input.patientId } : {}),
-      ...(careTeamId ? { careTeamId } : {}),
       ...(input.source ? { source: input.source } : {}),
       reason: input.reason,
-      ...(decision ? { decision: snapshot(decision) } : {}),
-      policy: decision?.policy ?? DEFAULT_POLICY,
-      teamZone: team?.timeZone ?? 'UTC',
+      ...(await this.decide({ type: input.kind, patientId: input.patientId, careTeamId: input.careTeamId, facts: input.facts ?? {} }, input.severity)),
       escalation: { epoch: 0, step: 0, pagedStaffIds: [] },
       timeline: [{ at: now, type: 'raised' }],
       createdAt: now,
@@ -97,6 +88,42 @@ export class AlertService implements AlertRaiser {
       return { raised: false, alert: await this.ensureStarted(raced), ...adviceOf(raced) };
     }
     return { raised: true, alert: await this.ensureStarted(alert), ...adviceOf(alert) };
+  }
+
+  /**
+   * Open alerts stored before escalation existed get what a raise gives an alert today: the current rules'
+   * decision (from their kind, patient and team: they kept no facts), a short number and their first escalation
+   * step, so none waits in a list unpaged after an upgrade. Writing the escalation state marks each one started,
+   * so a later pass leaves it; the step's job key is deterministic, so two instances at once page once.
+   */
+  async startUnescalated(limit = 100): Promise<{ legacy_alerts_started: number }> {
+    let started = 0;
+    for (const alert of await this.deps.alerts.unescalated(limit)) {
+      const decided = await this.decide({ type: alert.kind, patientId: alert.patientId, careTeamId: alert.careTeamId, facts: {} }, alert.severity);
+      const changed = await this.deps.alerts.change(alert.id, { set: { ...decided, escalation: { epoch: 0, step: 0, pagedStaffIds: [] } }, onlyIfStatus: ['open'] });
+      if (!changed) continue;
+      await this.ensureStarted(changed);
+      started += 1;
+    }
+    return { legacy_alerts_started: started };
+  }
+
+  /**
+   * What the rules decide for an event: the severity (the raiser's is a deterministic safety decision made
+   * upstream: rules may raise it, never lower it), the team, the decision's snapshot, the policy and the zone
+   * support hours are read in.
+   */
+  private async decide(event: EscalationEvent, least: Severity): Promise<Pick<Alert, 'severity' | 'careTeamId' | 'decision' | 'policy' | 'teamZone'>> {
+    const decision = decide(evaluate(await this.deps.rules.current(), event));
+    const careTeamId = decision?.careTeamId ?? event.careTeamId;
+    const team = careTeamId ? await this.deps.careTeams.get(careTeamId) : undefined;
+    return {
+      severity: decision ? moreSevere(decision.severity, least) : least,
+      ...(careTeamId ? { careTeamId } : {}),
+      ...(decision ? { decision: snapshot(decision) } : {}),
+      policy: decision?.policy ?? DEFAULT_POLICY,
+      teamZone: team?.timeZone ?? 'UTC',
+    };
   }
 
   /**

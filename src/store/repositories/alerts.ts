@@ -62,6 +62,11 @@ export class MongoAlertRepository implements AlertRepository {
     return findNewestFirst(this.models.Alert as unknown as Model<AlertDoc>, query, page, toAlert);
   }
 
+  async unescalated(limit: number): Promise<Alert[]> {
+    const docs = await this.models.Alert.find({ status: 'open', escalation: trusted({ $exists: false }) }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean();
+    return docs.map((doc) => toAlert(doc as unknown as AlertDoc));
+  }
+
   async change(id: string, change: AlertChange): Promise<Alert | undefined> {
     const update: Record<string, unknown> = {};
     if (change.set && Object.keys(change.set).length > 0) update.$set = change.set;
