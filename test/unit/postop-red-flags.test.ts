@@ -7,14 +7,15 @@ const levelOf = (facts: PostopFacts) => topLevel(redFlagsIn(facts));
 describe('post-op red flags', () => {
   it.each<[PostopFacts, string]>([
     [{ organs_visible: true }, 'critical'], [{ bleeding: 'heavy' }, 'critical'], [{ chest_pain: true }, 'critical'], [{ breathless: true }, 'critical'],
-    [{ wound_opening: true }, 'high'], [{ temperature_c: FEVER_RED_FLAG_C }, 'high'], [{ temperature_c: 39.5 }, 'high'], [{ drainage: 'thick' }, 'high'],
+    [{ wound_opening: true }, 'high'], [{ temperature_c: FEVER_RED_FLAG_C }, 'high'], [{ temperature_c: 38.0 }, 'high'], [{ temperature_c: 39.5 }, 'high'], [{ drainage: 'thick' }, 'high'],
+    [{ temperature_c: 35.9 }, 'high'], [{ pain_controlled: false }, 'high'], [{ pain: 10 }, 'high'],
     [{ drainage: 'foul' }, 'high'], [{ redness: 'spreading' }, 'high'], [{ calf_pain: true }, 'high'],
   ])('%j is %s', (facts, level) => {
     expect(levelOf(facts)).toBe(level);
   });
 
   it.each<PostopFacts>([
-    {}, { temperature_c: 38.2 }, { pain: 10, pain_controlled: false }, { redness: 'present', swelling: true }, { drainage: 'clear' }, { drainage: 'bloody' },
+    {}, { temperature_c: 37.9 }, { temperature_c: 36.0 }, { pain: 9, pain_controlled: true }, { redness: 'present', swelling: true }, { drainage: 'clear' }, { drainage: 'bloody' },
     { bleeding: 'light' }, { wound_opening: false, organs_visible: false, breathless: false, chest_pain: false, calf_pain: false }, { eating_drinking: false, passing_urine: false },
   ])('%j is no red flag (the escalation rules weigh it)', (facts) => {
     expect(redFlagsIn(facts)).toEqual([]);

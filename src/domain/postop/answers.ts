@@ -16,6 +16,8 @@ import { mergeFacts, type PostopFacts } from './facts.js';
 import { readChoice, readPhoto, readYesNo, type FormReading } from './forms.js';
 import { readScale, readTemperature } from './numbers.js';
 import { compilePhrases, findMentions, tokenize, withoutSpans, type AnswerClause } from './phrases.js';
+import { asksBack, cannotAnswer, currentPart, onlyAcknowledges } from './scope.js';
+import { burstSigns, painSigns, temperatureSigns, woundSigns } from './signs.js';
 import type { Question, QuestionKind } from './protocol.js';
 import { redFlagMessage, redFlagsIn, topLevel, type RedFlag, type RedFlagLevel } from './red-flags.js';
 
@@ -123,16 +125,43 @@ function triageFlag(result: TriageResult, level: RedFlagLevel): RedFlag {
   return { id: `triage.${result.rule.id}`, level, because: result.rule.because, source: result.rule.source };
 }
 
+function surgeryFindings(context: ReadContext): Findings {
+  return findingsSchema.parse({ history: { recentSurgery: true, ...(context.day !== undefined && context.day <= 365 ? { daysSinceSurgery: context.day } : {}) } });
+}
+
 /** Triage of the free text: with the surgery as context for emergencies, then without it for urgent. */
 function readFreeText(text: string, context: ReadContext): FreeTextReading {
   if (!/\p{L}/u.test(text)) return { facts: {} };
-  const surgery = findingsSchema.parse({ history: { recentSurgery: true, ...(context.day !== undefined && context.day <= 365 ? { daysSinceSurgery: context.day } : {}) } });
-  const withSurgery = triage({ text, now: context.now, extraFindings: surgery });
+  const withSurgery = triage({ text, now: context.now, extraFindings: surgeryFindings(context) });
   const facts = mergeFacts(factsFromFindings(withSurgery.findings), organsShowing(text));
   if (withSurgery.level === 'emergency') return { facts, flag: triageFlag(withSurgery, 'critical') };
   const alone = triage({ text, now: context.now });
   if (alone.level === 'emergency' || alone.level === 'urgent') return { facts, flag: triageFlag(alone, alone.level === 'emergency' ? 'critical' : 'high') };
   return { facts };
+}
+
+/** Trouble breathing, in triage's words: an emergency after surgery on whatever question it is said. */
+const BREATHING_SYMPTOMS: ReadonlySet<string> = new Set(['breathing_difficulty', 'shortness_of_breath', 'throat_closing', 'swelling_eye_neck']);
+
+/**
+ * A breathing emergency in the whole answer, the question's own words included: the free text alone can lose one when a
+ * question's word is part of it ("swollen and hard to breathe" to the swelling question takes "hard" as a swelling
+ * word). Breathing emergencies only (the brief's "anywhere"): other words the form read are its answer, and
+ * triage reading them again would count the answer's own score or words twice ("pain 8", "it makes me drowsy").
+ */
+function readWhole(text: string, context: ReadContext): FreeTextReading {
+  if (!/\p{L}/u.test(text)) return { facts: {} };
+  const result = triage({ text, now: context.now, extraFindings: surgeryFindings(context) });
+  const breathing = result.findings.symptoms.some((symptom) => !symptom.negated && BREATHING_SYMPTOMS.has(symptom.code)) || result.findings.freeTextFlags.some((flag) => flag === 'safety_breathing' || flag === 'safety_anaphylaxis');
+  if (result.level !== 'emergency' || !breathing) return { facts: {} };
+  return { facts: mergeFacts(factsFromFindings(result.findings), organsShowing(text)), flag: triageFlag(result, 'critical') };
+}
+
+/** The signs an answer says beyond its own fact, for the question it answers (signs.ts). */
+function readSigns(question: Question, clauses: AnswerClause[], form: FormReading, facts: PostopFacts): { facts: PostopFacts; flags: RedFlag[] } {
+  if (question.kind === 'scale_0_10' && question.fact === 'pain') return painSigns(clauses, facts);
+  if (question.kind === 'temperature') return { facts: {}, flags: temperatureSigns(clauses, form.value) };
+  return { facts: {}, flags: [...woundSigns(question, clauses), ...burstSigns(clauses, facts)] };
 }
 
 /**
@@ -142,12 +171,22 @@ function readFreeText(text: string, context: ReadContext): FreeTextReading {
  */
 export function readAnswer(question: Question, text: string, context: ReadContext): AnswerResult {
   // Answers are short: the bound caps the work on a pasted essay, as triage does.
-  const answer = (typeof text === 'string' ? text : '').slice(0, MAX_ANALYSED_CHARS);
+  const whole = (typeof text === 'string' ? text : '').slice(0, MAX_ANALYSED_CHARS);
+  // "ok", "k", an emoji: no answer and no symptom in it; asked again (a thumbs-up to "short of breath?" is no yes).
+  if (onlyAcknowledges(whole)) return { status: 'unclear', reprompt: question.reprompt ?? DEFAULT_REPROMPT[question.kind], facts: {} };
+  // What is about the patient's wound now: past and over, someone else's, elsewhere and jokes are left out (scope.ts).
+  const answer = currentPart(question, whole);
   const clauses = tokenize(answer);
-  const form = readForm(question, answer, clauses, context.mediaCount ?? 0);
+  const read = readForm(question, answer, clauses, context.mediaCount ?? 0);
+  // "can't tell, it's under the dressing", "what do you mean by swollen": not an answer, whatever hedge it holds.
+  const notAnAnswer = asksBack(clauses) || (read.general === true && cannotAnswer(clauses));
+  const form: FormReading = notAnAnswer ? { facts: {}, spans: read.spans } : read;
   const free = readFreeText(withoutSpans(answer, form.spans), context);
-  const facts = mergeFacts(form.facts, free.facts);
-  const flags = [...redFlagsIn(facts), ...(free.flag ? [free.flag] : [])];
+  const inWhole = free.flag?.level === 'critical' ? { facts: {} } : readWhole(answer, context);
+  let facts = [form.facts, free.facts, inWhole.facts].reduce(mergeFacts, {});
+  const signs = readSigns(question, clauses, form, facts);
+  facts = mergeFacts(facts, signs.facts);
+  const flags = [...redFlagsIn(facts), ...signs.flags, ...[free.flag, inWhole.flag].filter((flag) => flag !== undefined)];
   const level = topLevel(flags);
   if (level !== undefined) {
     const ordered = [...flags.filter((flag) => flag.level === 'critical'), ...flags.filter((flag) => flag.level === 'high')];

@@ -5,7 +5,7 @@
  * Where an answer says two things, the more worrying one is recorded: over-calling a wound check costs a phone
  * call, missing a red flag costs more.
  */
-import type { PostopFacts } from './facts.js';
+import { mergeFacts, type PostopFacts } from './facts.js';
 import { compilePhrases, findMentions, spansOf, type AnswerClause, type Mention } from './phrases.js';
 import { optionFacts, type ChoiceOption, type ChoiceQuestion, type Question } from './protocol.js';
 
@@ -15,18 +15,22 @@ export interface FormReading {
   facts: PostopFacts;
   /** Where in the text the answer was read from; the rest is free text for triage. */
   spans: [number, number][];
+  /** True when the value came only from a plain yes, no, hedge or "fine", not from the question's own words. */
+  general?: boolean;
 }
 
 export type General = 'yes' | 'no' | 'hedge' | 'normal';
 
 /** How patients say yes, no, "I'm not sure" and "all fine" by SMS. Hedges: "a little", "kinda", "not sure". */
 export const GENERAL: readonly { tag: General; patterns: RegExp[] }[] = [
-  { tag: 'yes', patterns: compilePhrases(['yes|y|yeah|yea|yep|yup|ya|yah|ye|yess|yesss|yeh|sure|correct|affirmative|definitely|absolutely|certainly|aye|yas', 'of course', 'uh huh', 'i do', 'yes please']) },
+  { tag: 'yes', patterns: compilePhrases(['yes|y|yeah|yea|yep|yup|ya|yah|ye|yess|yesss|yeh|sure|correct|affirmative|definitely|absolutely|certainly|aye|yas', 'of course', 'uh huh', 'i do', 'yes please',
+    // A yes qualified by "mostly" is still a yes ("yes mostly", "mostly yes, a bit sore at night").
+    'mostly|mainly|largely|generally', 'pretty much', 'for the most part', 'most of the time', 'on the whole']) },
   { tag: 'no', patterns: compilePhrases(['no|n|nope|nah|naw|nop|noo|nooo|none|nothing|nil|nada|negative|never', 'not really', 'not at all', 'no way', 'i dont think so', 'dont think so', 'not that i know|can|have ~ see|seen|noticed|tell|of', 'nothing like that']) },
   {
     tag: 'hedge',
     patterns: compilePhrases([
-      'a little|bit|tad|touch', 'little bit', 'kinda|sorta|slightly|somewhat|maybe|perhaps|possibly|partly|partially|sometimes|mostly|unsure|idk|dunno|meh|ish',
+      'a little|lil|lill|bit|tad|touch', 'little|lil bit', 'kinda|sorta|slightly|somewhat|maybe|perhaps|possibly|partly|partially|sometimes|unsure|idk|dunno|meh|ish',
       'kind|sort of', 'on and off', 'not sure|certain', 'not really sure', 'dont know', 'do not know', 'no idea', 'cant tell|say', 'hard to tell|say', 'i think so', 'i guess', 'not much',
       'not totally|fully|completely|entirely|always|quite', 'so so',
     ]),
@@ -65,8 +69,10 @@ function patternsOf(owner: object, phrases: readonly string[]): RegExp[] {
 /** The general words said: yes, no, a hedge, "fine", and "not fine" (a normal word denied, read as a hedge). */
 export function generalSaid(mentions: readonly Mention<unknown>[]): Set<General> {
   const said = new Set<General>();
-  for (const { tag, negated } of mentions) {
-    if (tag === 'normal') said.add(negated ? 'hedge' : 'normal');
+  // "no its healing nicely": a no that opens the answer answers the question; it does not deny the "fine" after it.
+  const answeredNo = (clause: number): boolean => mentions.some((other) => other.tag === 'no' && other.clause === clause && other.from === 0);
+  for (const { tag, negated, clause } of mentions) {
+    if (tag === 'normal') said.add(negated && !answeredNo(clause) ? 'hedge' : 'normal');
     else if (tag === 'no' || ((tag === 'yes' || tag === 'hedge') && !negated)) said.add(tag);
   }
   return said;
@@ -94,9 +100,14 @@ export function readYesNo(question: Extract<Question, { kind: 'yes_no' }>, text:
     if (mention.tag === 'no_words' && !mention.negated) values.push(false);
   }
   const said = generalSaid(mentions);
+  // A plain yes or no is the answer; a hedge changes it only when said of it ("yes a little", "kinda yes"), not of
+  // something else in the answer ("yes, it makes me a bit sleepy").
+  const plain = mentions.filter((mention) => (mention.tag === 'yes' || mention.tag === 'no') && !mention.negated);
+  const hedgeCounts = plain.length === 0 || mentions.some((hedge) => hedge.tag === 'hedge' && !hedge.negated && plain.some((answer) => answer.clause === hedge.clause && Math.abs(answer.from - hedge.from) <= 2));
   // The question's own words say more than a plain yes, no or hedge: "eating a little" is eating.
+  const ownWords = values.length > 0;
   if (values.length === 0) {
-    if (said.has('hedge')) values.push(concern);
+    if (said.has('hedge') && hedgeCounts) values.push(concern);
     if (said.has('yes') || THUMBS.up.test(text)) values.push(true);
     if (said.has('no') || THUMBS.down.test(text)) values.push(false);
     if (said.has('normal')) values.push(!concern);
@@ -105,7 +116,7 @@ export function readYesNo(question: Extract<Question, { kind: 'yes_no' }>, text:
   const spans = readSpans(clauses, mentions, plainNegation);
   if (values.length === 0) return { facts: {}, spans };
   const value = values.includes(concern) ? concern : !concern;
-  return { value, facts: { [question.fact]: value }, spans };
+  return { value, facts: { [question.fact]: value }, spans, general: !ownWords };
 }
 
 /** A choice: the options named (the most worrying wins per fact), else what a plain yes, no or hedge selects. */
@@ -123,7 +134,10 @@ export function readChoice(question: ChoiceQuestion, text: string, clauses: read
       if (option) named.add(option);
     };
     if (said.has('yes') || THUMBS.up.test(text)) pick(question.ifYes);
-    if (said.has('hedge')) pick(question.ifUnsure);
+    // As for yes/no: a hedge said of something else ("no. wound is a bit red tho") does not change a plain no.
+    const plain = mentions.filter((mention) => (mention.tag === 'yes' || mention.tag === 'no') && !mention.negated);
+    const hedgeCounts = plain.length === 0 || mentions.some((hedge) => hedge.tag === 'hedge' && !hedge.negated && plain.some((answer) => answer.clause === hedge.clause && Math.abs(answer.from - hedge.from) <= 2));
+    if (said.has('hedge') && hedgeCounts) pick(question.ifUnsure);
     // "not red", "no pus": a denial of what the question asks about is a no.
     if (said.has('no') || said.has('normal') || denied || THUMBS.down.test(text)) pick(question.ifNo);
   }
@@ -132,9 +146,11 @@ export function readChoice(question: ChoiceQuestion, text: string, clauses: read
   const spans = readSpans(clauses, mentions.filter((mention) => typeof mention.tag === 'string' || mention.tag.id !== question.ifNo));
   const chosen = question.options.filter((option) => named.has(option));
   if (chosen.length === 0) return { facts: {}, spans };
-  // Options are listed mildest first: a later option's facts overwrite an earlier one's.
-  const facts = Object.assign({}, ...chosen.map((option) => optionFacts(question, option))) as PostopFacts;
-  return { value: chosen.at(-1)?.id, facts, spans };
+  // Options are listed mildest first; where two set the same fact, the more worrying value wins ("short of breath,
+  // chest tight": BREATH sets no chest pain, CHEST sets chest pain, and chest pain is kept).
+  const facts = chosen.map((option) => optionFacts(question, option)).reduce(mergeFacts, {});
+  const general = !mentions.some((mention) => typeof mention.tag !== 'string');
+  return { value: chosen.at(-1)?.id, facts, spans, general };
 }
 
 const SKIP = compilePhrases([
