@@ -191,8 +191,13 @@ describe('the default rules', () => {
 
   it('raise nothing for a healing wound', () => {
     expect(decideFor(checkin({ day: 4, temperature_c: 37.2, pain: 3, pain_controlled: true, redness: 'none', swelling: false, drainage: 'clear', wound_opening: false, organs_visible: false, bleeding: 'light', calf_pain: false, breathless: false, chest_pain: false, eating_drinking: true, passing_urine: true, photo: false }))).toBeUndefined();
-    expect(decideFor(checkin({ temperature_c: 38.2 }))).toBeUndefined();
-    expect(decideFor(checkin({ temperature_c: 38.3 }))?.severity).toBe('high');
+    expect(decideFor(checkin({ temperature_c: 37.9 }))).toBeUndefined();
+    expect(decideFor(checkin({ temperature_c: 36.0 }))).toBeUndefined();
+    // NHSN and NHS: 38.0 C is a fever; issue 13's example of 38.6 still pages high.
+    expect(decideFor(checkin({ temperature_c: 38.0 }))?.severity).toBe('high');
+    expect(decideFor(checkin({ temperature_c: 38.6 }))?.rules).toEqual(['postop.fever']);
+    expect(decideFor(checkin({ temperature_c: 35.8 }))?.rules).toEqual(['postop.low_temperature']);
+    expect(decideFor(checkin({ pain: 6, pain_controlled: false }))?.rules).toEqual(['postop.pain_uncontrolled']);
   });
 
   it.each([
@@ -221,10 +226,10 @@ describe('the default rules', () => {
     expect(decideFor({ type: 'triage', facts: { level: 'self_care' } })).toBeUndefined();
   });
 
-  it('each name a source the file lists, and carry the file version', () => {
+  it('each name a source the file lists, and carry the file version (2: fever from 38.0 C, low temperature, pain not controlled)', () => {
     for (const rule of rules) {
       expect(rule.sourceText.length).toBeGreaterThan(10);
-      expect(rule.version).toBe(1);
+      expect(rule.version).toBe(2);
     }
   });
 });
