@@ -271,6 +271,8 @@ describe('bleeding and an opened wound', () => {
   it('reads heavy bleeding as critical on any question, but not a joke retracted in the same answer or old blood', () => {
     expect(read('bleeding', 'dripping through the bandage')).toMatchObject({ status: 'red_flag', level: 'critical', facts: { bleeding: 'heavy' } });
     expect(read('pain', '6 and blood is pouring out of the wound')).toMatchObject({ level: 'critical', facts: { bleeding: 'heavy' } });
+    expect(read('drainage', 'bloody, the pad is soaked in blood')).toMatchObject({ level: 'critical', facts: { bleeding: 'heavy' } });
+    expect(read('drainage', 'a bit bloody, not gushing or anything')).toEqual({ status: 'answered', value: 'bloody', facts: { drainage: 'bloody' } });
     expect(read('bleeding', 'loads of blood lol jk, a spot')).toEqual({ status: 'answered', value: 'light', facts: { bleeding: 'light' } });
     expect(read('bleeding', 'just some dried blood from before')).toEqual({ status: 'answered', value: 'none', facts: { bleeding: 'none' } });
   });

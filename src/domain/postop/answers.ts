@@ -17,7 +17,7 @@ import { readChoice, readPhoto, readYesNo, type FormReading } from './forms.js';
 import { readScale, readTemperature } from './numbers.js';
 import { compilePhrases, findMentions, tokenize, withoutSpans, type AnswerClause } from './phrases.js';
 import { asksBack, cannotAnswer, currentPart, onlyAcknowledges } from './scope.js';
-import { burstSigns, painSigns, temperatureSigns, woundSigns } from './signs.js';
+import { bleedingSigns, burstSigns, painSigns, temperatureSigns, woundSigns } from './signs.js';
 import type { Question, QuestionKind } from './protocol.js';
 import { redFlagMessage, redFlagsIn, topLevel, type RedFlag, type RedFlagLevel } from './red-flags.js';
 
@@ -185,7 +185,7 @@ export function readAnswer(question: Question, text: string, context: ReadContex
   const inWhole = free.flag?.level === 'critical' ? { facts: {} } : readWhole(answer, context);
   let facts = [form.facts, free.facts, inWhole.facts].reduce(mergeFacts, {});
   const signs = readSigns(question, clauses, form, facts);
-  facts = mergeFacts(facts, signs.facts);
+  facts = [facts, signs.facts, bleedingSigns(clauses)].reduce(mergeFacts, {});
   const flags = [...redFlagsIn(facts), ...signs.flags, ...[free.flag, inWhole.flag].filter((flag) => flag !== undefined)];
   const level = topLevel(flags);
   if (level !== undefined) {

@@ -98,6 +98,22 @@ export function burstSigns(clauses: readonly AnswerClause[], facts: PostopFacts)
   return facts.wound_opening === true && said(clauses, GUSHING) ? [CONTEXT_FLAGS.woundBurst] : [];
 }
 
+/**
+ * Heavy bleeding, on whatever question it is said (NHS: bleeding that soaks the dressing or will not stop is a 999
+ * call). The bleeding question reads it with its own words; another question's words can take "blood" for their
+ * own answer ("blood gushing from the drain site" to the drainage question), so it is read here too.
+ */
+const HEAVY_BLEEDING = compilePhrases([
+  'blood|bleed|bleeds|bleeding|bled ~ gush*|pour*|pours|spurt*|soak*|drench*|everywhere|streaming|pumping|flooding',
+  'gush*|pour*|spurt*|soak*|drench*|streaming|pumping ~ blood|bleed*', 'soaked|soaking|drenched ~ with|in blood',
+  'bleeding|bleeds ~ wont|doesnt|isnt|not|cant|cannot|hasnt|wouldnt stop*',
+]);
+
+/** `bleeding: heavy` when any answer says the bleeding is heavy. */
+export function bleedingSigns(clauses: readonly AnswerClause[]): PostopFacts {
+  return said(clauses, HEAVY_BLEEDING) ? { bleeding: 'heavy' } : {};
+}
+
 const WOUND_FACTS: ReadonlySet<string> = new Set(['redness', 'swelling', 'drainage', 'wound_opening', 'bleeding']);
 
 /**
