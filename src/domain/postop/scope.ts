@@ -79,7 +79,7 @@ const REPORTED_BY_OTHER = compilePhrases(['says|said|thinks|thought|reckons|noti
  * (the drip, a cannula, an injection, a cold). Only when the part names no wound.
  */
 const ELSEWHERE = compilePhrases([
-  'nose|nosebleed|nosebleeds|nostril|nostrils|gums|gum|period|menstrual|ego',
+  'nose|nosebleed|nosebleeds|nostril|nostrils|gums|gum|period|menstrual',
   'drip|cannula|canula|iv|needle|injection|jab|catheter|cuff',
   'blood test|tests|draw', 'bloods taken',
 ]);
