@@ -96,6 +96,8 @@ describe('SIGKILL mid-escalation', () => {
     await expect.poll(async () => (await alertOfPatient())?.escalation.step, { timeout: 180_000, interval: 500 }).toBe(1);
     const alert = (await alertOfPatient())!;
     expect(alert).toMatchObject({ kind: 'emergency', severity: 'critical', status: 'notified', shortNumber });
+    // The taken-over level 1 found its page recorded under the same key: no second text to A.
+    expect(pagesTo(fake, STAFF_A)).toHaveLength(1);
 
     // Crash 2: level 1 recorded, level 2 a pending escalation_step job.
     const second = runs[1]!;
