@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { overCapacityMinutes } from '../domain/outreach/capacity.js';
 import type { OutreachStore } from '../domain/outreach/ports.js';
-import { OUTREACH_KINDS, type OutreachJob, type OutreachKind, type OutreachOutcome, type OutreachResult } from '../domain/outreach/types.js';
+import { NEVER_EXPIRES, OUTREACH_KINDS, type OutreachJob, type OutreachKind, type OutreachOutcome, type OutreachResult } from '../domain/outreach/types.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -29,7 +29,7 @@ export interface DispatcherOptions {
   batchSize: number;
   /** How long a claim holds (SCHEDULER_LEASE_SECONDS); longer than a batch takes to hand over. */
   leaseMs: number;
-  /** Jobs later than this are expired, not handed over (CATCHUP_WINDOW_MINUTES). */
+  /** Jobs later than this are expired, not handed over (CATCHUP_WINDOW_MINUTES), except kinds that never expire. */
   catchUpWindowMs: number;
   /** Handlers running at once. */
   concurrency?: number;
@@ -79,7 +79,7 @@ export class Dispatcher {
     const leaseUntil = new Date(now.getTime() + leaseMs);
     const won = await this.claim(due, now, leaseUntil, counts);
 
-    const isLate = (job: OutreachJob) => now.getTime() - job.dueAt.getTime() > catchUpWindowMs;
+    const isLate = (job: OutreachJob) => !NEVER_EXPIRES.has(job.kind) && now.getTime() - job.dueAt.getTime() > catchUpWindowMs;
     const results: OutreachResult[] = won.filter(isLate).map((job) => ({ job, status: 'expired', reason: 'catch_up_window' }));
     // No new hand-over in the lease's last quarter (nor at all after a freeze between reading and claiming):
     // what was handed over must be recorded before another instance may take the jobs over.

@@ -2,6 +2,13 @@
 export const OUTREACH_KINDS = ['medication_reminder', 'dose_followup', 'postop_checkin', 'escalation_step', 'education_drip'] as const;
 export type OutreachKind = (typeof OUTREACH_KINDS)[number];
 
+/**
+ * Kinds handed over however late they are found (after a downtime past the catch-up window). A reminder or a
+ * check-in hours late is noise, so those expire; an escalation step is the next page about an alert nobody has
+ * acknowledged, still needed after any downtime (the step gives the level its full time from when it runs).
+ */
+export const NEVER_EXPIRES: ReadonlySet<OutreachKind> = new Set(['escalation_step']);
+
 /** Live jobs are `scheduled` or `deferred`; the others are final and the job has moved to history. */
 export type OutreachStatus = 'scheduled' | 'deferred' | 'sent' | 'skipped' | 'failed' | 'expired';
 export type FinalOutreachStatus = Exclude<OutreachStatus, 'scheduled' | 'deferred'>;
