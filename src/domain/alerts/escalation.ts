@@ -90,8 +90,11 @@ export class EscalationSteps {
     if (escalation.exhausted) return { status: 'skipped', reason: 'exhausted' };
     // An acknowledgement decided (its claim inserted) whose status update has not landed yet still stops the paging.
     if (await this.deps.alerts.holderOf(ackKey(alert))) return { status: 'skipped', reason: 'acknowledged' };
-    // This step was recorded but its successor never scheduled (a crash between the two): schedule it now.
+    // This step was recorded but its successor never scheduled (a crash between the two): schedule it now, and
+    // make the alert notified if the crash also cut that off after a page of this step reached someone.
     if (escalation.step === payload.step + 1 && escalation.nextCheckAt) {
+      const reached = alert.timeline.some((event) => event.type === 'page' && event.step === payload.step && (event.outcome === 'delivered' || event.outcome === 'sent'));
+      if (reached && alert.status === 'open') await this.deps.alerts.change(alert.id, { set: { status: 'notified' }, onlyIfStatus: ['open'] });
       await this.scheduleStep(alert, escalation.step, escalation.nextCheckAt);
       return { status: 'sent', reason: 'resumed' };
     }
