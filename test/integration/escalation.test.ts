@@ -5,6 +5,7 @@ import type { Alert } from '../../src/domain/alerts/alerts.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { Dispatcher } from '../../src/scheduler/dispatcher.js';
 import { alertEscalations } from '../../schedules/alert-escalations.js';
+import { StaffSms } from '../../src/domain/alerts/staff-sms.js';
 import { reminderHarness, type ReminderHarness } from '../helpers/reminders.js';
 
 /**
@@ -216,6 +217,30 @@ describe('escalation', () => {
     expect(alert).toMatchObject({ status: 'notified', severity: 'normal', source: { channel: 'sms', messageId: 'SMlegacy1' } });
     for (const [i, phone] of [NURSE_A, NURSE_B].entries()) expect(pagesTo(phone).slice(before[i]).map((m) => shortNumberOf(m.body))).toEqual([alert.shortNumber]);
     expect((await alertOf('handoff:legacy-acked')).shortNumber).toBeUndefined();
+    await h.container.alerts.resolve(alert.id, { kind: 'api', keyId: 'test' }, { outcome: 'other' });
+  });
+
+  it('an "ACK <n>" cut off by a crash before its reply is acknowledged and answered when Twilio delivers it again', async () => {
+    const { alert } = await h.container.alerts.raise({ kind: 'handoff', severity: 'high', idempotencyKey: 'crash-ack', careTeamId: h.careTeamId, reason: 'asked for a person' });
+    await h.tick();
+    const shortNumber = (await alertOf(alert.id)).shortNumber!;
+    const deps = {
+      staffByPhone: (phone: string) => h.db.repositories.staffDirectory.byPhone(phone), alerts: h.container.alerts,
+      once: (key: string, holder: string) => h.db.repositories.alerts.once(key, holder),
+      optOuts: h.container.conversations.optOuts,
+    };
+    const sms = { from: NURSE_A, body: `ACK ${shortNumber}`, providerMessageId: 'SMcrashack1' };
+    // The process dies after the acknowledgement's claim, before its reply went out.
+    const crashing = new StaffSms({ ...deps, send: () => Promise.reject(new Error('killed')) });
+    await expect(crashing.handle(sms)).rejects.toThrow('killed');
+    const before = h.sentTo(NURSE_A).length;
+    const restarted = new StaffSms({ ...deps, send: (request) => h.container.conversations.gateway.sendStaffPage(request) });
+    expect(await restarted.handle(sms)).toBe(true);
+    expect(h.sentTo(NURSE_A).slice(before).map((m) => m.body)).toEqual([`CareLoop: alert ${shortNumber} acknowledged by you. Paging has stopped.`]);
+    expect(await alertOf(alert.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: { kind: 'staff', staffId: nurseA, via: 'sms' } });
+    // A third delivery: the claim is this nurse's, so it runs again, and every step is idempotent (no second text).
+    expect(await restarted.handle(sms)).toBe(true);
+    expect(h.sentTo(NURSE_A).slice(before)).toHaveLength(1);
     await h.container.alerts.resolve(alert.id, { kind: 'api', keyId: 'test' }, { outcome: 'other' });
   });
 
