@@ -81,7 +81,9 @@ function mentioned(clause: Clause, pattern: RegExp): boolean {
   const match = pattern.exec(clause.text);
   if (!match) return false;
   const start = wordIndexAt(clause, match.index);
-  return !qualify(clause, start, start + 1).negated;
+  // Qualified by what follows the whole mention: "diabetes pump" names the condition, "pump" is part of it.
+  const end = Math.max(start + 1, wordIndexAt(clause, match.index + match[0].trimEnd().length));
+  return !qualify(clause, start, end).negated;
 }
 
 function selfWithAge(text: PreparedText, inputAge: number | undefined): SubjectFound {

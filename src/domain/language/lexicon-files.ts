@@ -1,6 +1,7 @@
 /**
  * Reading the lexicon files (content/clinical/lexicon/<language>/*.yaml): validated, macros expanded, each line with
- * its place.
+ * its place. No spelling here: the message normaliser (text.ts) reads these words to know them, and lexicon.ts
+ * spells the lines with that normaliser, so this module sits below both.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,7 +45,7 @@ export interface LexiconLine {
   key: string;
   /** The line as written, macros expanded. */
   written: string;
-  /** The line as matched: its plain words spelled as messages are (see pattern-words.ts) */
+  /** The line as matched: its plain words spelled as messages are (see pattern-words.ts); as written until spelled. */
   source: string;
 }
 
@@ -78,3 +79,21 @@ export function readLexiconFiles(language: string, dir = path.join(CLINICAL_DIR,
 }
 
 
+/**
+ * The plain words the lexicon's lines use ("injection", "heel", "if"), and for "injections?" both spellings. The
+ * message normaliser keeps them as typed: a word a reviewer wrote is a real word, never a typo to "correct"
+ * ("injection" is not "infection", "heel ache" is not "headache").
+ */
+export function lexiconWords(language: string, dir = path.join(CLINICAL_DIR, 'lexicon', language)): string[] {
+  const words = new Set<string>();
+  for (const { written } of readLexiconFiles(language, dir).lines) {
+    const plain = written.replace(/\\[a-zA-Z]/g, ' ').replace(/\[[^\]]*\]/g, ' ');
+    for (const [whole, word, optional] of plain.matchAll(/([a-z][a-z']*)(\?)?/g)) {
+      if (!word || whole.length < 2) continue;
+      const bare = word.replace(/'/g, '');
+      words.add(bare);
+      if (optional && bare.length > 2) words.add(bare.slice(0, -1));
+    }
+  }
+  return [...words];
+}

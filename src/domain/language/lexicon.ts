@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLINICAL_DIR, readLexiconFiles, type LexiconLine } from './lexicon-files.js';
+import { spellPatternWords } from './pattern-words.js';
 import { WordPrefixIndex } from './prefilter.js';
+import { spellPhrase } from './text.js';
 
 export { CLINICAL_DIR, readYaml, type LexiconLine } from './lexicon-files.js';
 
@@ -36,12 +38,17 @@ function compile(source: string, flags: string, where: string): RegExp {
   }
 }
 
-/** Every line of one language folder with the source it is matched with. */
+/** Every line of one language folder with its matched source: its plain words spelled as messages are. */
 export function readLexiconLines(language: string, dir = path.join(CLINICAL_DIR, 'lexicon', language)): { lines: LexiconLine[]; sites: Map<string, string> } {
-  return readLexiconFiles(language, dir);
+  const { lines, sites } = readLexiconFiles(language, dir);
+  return { lines: lines.map((line) => ({ ...line, source: spellPatternWords(line.written, spellPhrase) })), sites };
 }
 
-/** Reads every file of one language folder; the same code in two files adds wording, never replaces it. */
+/**
+ * Reads every file of one language folder; the same code in two files adds wording, never replaces it. Lines are
+ * matched in canonical spelling: their plain words go through the message normaliser here, once, so a reviewer's
+ * wording and a patient's message are always spelled by the same function.
+ */
 export function loadLexicon(language: string, dir = path.join(CLINICAL_DIR, 'lexicon', language)): Lexicon {
   const { lines, sites } = readLexiconLines(language, dir);
   const grouped = (section: LexiconLine['section']): Map<string, string[]> => {
@@ -51,9 +58,11 @@ export function loadLexicon(language: string, dir = path.join(CLINICAL_DIR, 'lex
   };
   const symptoms = grouped('symptoms');
   const joined = (say: string[]): string => say.map((line) => `(?:${line})`).join('|');
+  // A match ends at a word's end: before a space, or after one the line itself took ("boils? on (my )?" said as
+  // "boils on my neck"); the second case made every line ending in a space silently dead.
   const wordings: SymptomWording[] = [...symptoms].map(([code, say]) => {
     const site = sites.get(code);
-    return { code, ...(site ? { site } : {}), regex: compile(` (?:${joined(say)})(?= )`, 'g', `lexicon ${language} symptom ${code}`) };
+    return { code, ...(site ? { site } : {}), regex: compile(` (?:${joined(say)})(?= |(?<= ))`, 'g', `lexicon ${language} symptom ${code}`) };
   });
   const index = new WordPrefixIndex([...symptoms.values()]);
   return {

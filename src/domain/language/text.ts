@@ -8,6 +8,7 @@
  * never negated: a hedged symptom still counts, because missing it is worse than over-calling it.
  */
 import { CLAUSE_BREAK, buildLexicon, normalizeMessage } from '../safety/normalize.js';
+import { lexiconWords } from './lexicon-files.js';
 
 /**
  * Only the first characters are analysed. Symptom messages are short; this bounds the work on pasted text and
@@ -103,22 +104,43 @@ const KNOWN = [
   'break', 'breaking', 'broken', 'up', 'down', 'lying', 'wee', 'weeing', 'ankles', 'calves', 'blotch', 'blotches', 'op', 'ops',
 ];
 
-const LEXICON = buildLexicon({
-  known: KNOWN,
-  variants: VARIANTS,
-  phrases: PHRASES,
-  fuzzyTargets: FUZZY_TARGETS,
-  splittable: ['chest', 'pain', 'head', 'ache', 'stomach', 'short', 'breath', 'breathe', 'sore', 'throat', 'back', 'ear', 'cant', 'high', 'low', 'blood', 'sugar', 'fever'],
-});
+let builtLexicon: ReturnType<typeof buildLexicon> | undefined;
+
+/**
+ * The triage normaliser's vocabulary, built on first use. It knows every word the English lexicon's lines use, so
+ * the fuzzy speller never turns a reviewer's word into another one in a message (see lexicon-files.ts).
+ */
+function triageLexicon(): ReturnType<typeof buildLexicon> {
+  builtLexicon ??= buildLexicon({
+    known: [...KNOWN, ...lexiconWords('en')],
+    variants: VARIANTS,
+    phrases: PHRASES,
+    fuzzyTargets: FUZZY_TARGETS,
+    splittable: ['chest', 'pain', 'head', 'ache', 'stomach', 'short', 'breath', 'breathe', 'sore', 'throat', 'back', 'ear', 'cant', 'high', 'low', 'blood', 'sugar', 'fever'],
+  });
+  return builtLexicon;
+}
 
 /** Units glued to numbers ("3days", "2wks", "80yo") are split off before the normaliser sees them. */
 const GLUED_UNIT = /(?<![a-z]\d*)(\d+)(days?|d|weeks?|wks?|w|hours?|hrs?|h|mins?|minutes?|months?|mos?|m|years?|yrs?|yo|y)\b/g;
+
+/** The message normaliser of triage: one function for messages and lexicon wording, so the two cannot diverge. */
+function normalise(text: string): ReturnType<typeof normalizeMessage> {
+  // "A&E" is one word ("ae"); any other "&" is "and" (the shared normaliser drops it, which joined "back & belly").
+  const anded = text.replace(/\b([a-z])\s*&\s*([a-z])\b/gi, '$1$2').replace(/&/g, ' and ');
+  return normalizeMessage(anded.replace(GLUED_UNIT, '$1 $2'), triageLexicon());
+}
+
+/** A phrase (a lexicon line's plain words) in the canonical words a message saying it would be read as. */
+export function spellPhrase(phrase: string): string[] {
+  return normalise(phrase).tokens.map((token) => token.word).filter((word) => word !== CLAUSE_BREAK);
+}
 
 /** Bounds, folds and splits a message into clauses of canonical words. */
 export function prepareText(text: string): PreparedText {
   const bounded = text.slice(0, MAX_ANALYSED_CHARS);
   const raw = bounded.toLowerCase();
-  const message = normalizeMessage(bounded.replace(GLUED_UNIT, '$1 $2'), LEXICON);
+  const message = normalise(bounded);
   const clauses: Clause[] = [];
   let current: string[] = [];
   const flush = (): void => {
