@@ -172,6 +172,28 @@ describe('triage engine: regressions found on unseen wording', () => {
   });
 });
 
+describe('triage engine: breathing wording written with "breath" (the normaliser reads it "breathe")', () => {
+  it.each([
+    ['can hardly breathe', 'emergency', 'breathing_difficulty'],
+    ['fighting for breath', 'emergency', 'breathing_difficulty'],
+    ['hard to get my breath', 'urgent', 'shortness_of_breath'],
+    ['my dad is fighting for his breath', 'emergency', 'breathing_difficulty'],
+    ['i can hardly catch my breath', 'emergency', 'breathing_difficulty'],
+    ['she is hardly breathing', 'emergency', 'breathing_difficulty'],
+    ['it has been harder to catch my breath on the stairs this week', 'urgent', 'shortness_of_breath'],
+    ['cant get my breath since this morning', 'urgent', 'shortness_of_breath'],
+    ['he takes 40 breaths a minute', 'emergency', 'fast_breathing'],
+  ] as const)('"%s" -> %s (%s)', (text, level, code) => {
+    const result = run(text, { age: 45 });
+    expect(result.level).toBe(level);
+    expect(result.findings.symptoms.find((symptom) => symptom.code === code)?.negated).toBe(false);
+  });
+
+  it('still reads a blocked nose as no breathing emergency', () => {
+    expect(run('can hardly breathe through my nose with this cold', { age: 30 }).level).not.toBe('emergency');
+  });
+});
+
 it('reads peak flow as a share of the best and applies the BTS/SIGN asthma bands', () => {
   expect(run('asthma, peak flow 140 and my best is 450, wheezy').level).toBe('emergency');
   expect(run('asthma, peak flow 300 and my best is 450, wheezy').level).toBe('urgent');
