@@ -31,6 +31,7 @@ export const EVAL_SETS = [
   { name: 'independent-a', file: 'sets/independent-a.jsonl', author: 'independent helper, did not read the rules' },
   { name: 'independent-b', file: 'sets/independent-b.jsonl', author: 'independent helper, did not read the rules; held out until its first run' },
   { name: 'independent-c', file: 'sets/independent-c.jsonl', author: 'independent helper, did not read the rules; written after the protocols, held out until its first run' },
+  { name: 'independent-d', file: 'sets/independent-d.jsonl', author: 'independent helper, did not read the rules; written after the lexicon audit, held out until its first run' },
 ] as const;
 
 /** The CI bar per set: no emergency-only case below emergency, and under-triage under this share. */

@@ -194,6 +194,26 @@ describe('triage engine: breathing wording written with "breath" (the normaliser
   });
 });
 
+describe('triage engine: a drooping face, a dragging leg and a prolapsed cord in plain words (FAST, RCOG GTG 50)', () => {
+  it.each([
+    ['her face has slipped to the left side since breakfast', 'face_droop'],
+    ['grandads smile has gone to one side and he looks confused', 'face_droop'],
+    ['one side of my mums mouth is lower than the other all of a sudden', 'face_droop'],
+    ['my husband keeps dragging his right foot since lunch', 'one_sided_weakness'],
+    ['her left leg gave way on her twice this evening', 'one_sided_weakness'],
+    ['i think i can feel the cord after my waters went', 'cord_prolapse'],
+    ['waters broke and theres cord hanging down', 'cord_prolapse'],
+  ] as const)('"%s" -> emergency (%s)', (text, code) => {
+    const result = run(text, { age: 60 });
+    expect(result.level).toBe('emergency');
+    expect(result.findings.symptoms.find((symptom) => symptom.code === code)?.negated).toBe(false);
+  });
+
+  it('reads waters breaking as a pregnancy, and no cord as no prolapse', () => {
+    expect(run('my waters went an hour ago, no cord or anything showing, contractions not started').level).toBe('urgent');
+  });
+});
+
 it('reads peak flow as a share of the best and applies the BTS/SIGN asthma bands', () => {
   expect(run('asthma, peak flow 140 and my best is 450, wheezy').level).toBe('emergency');
   expect(run('asthma, peak flow 300 and my best is 450, wheezy').level).toBe('urgent');
