@@ -35,3 +35,24 @@ export async function insertOnce(model: { create(doc: object): Promise<unknown> 
     throw new Error(what, { cause: err });
   }
 }
+
+/** What insertNew needs of a mongoose model. */
+type Inserter = { insertMany(docs: never[], options: { ordered: false; lean: true }): PromiseLike<unknown> };
+
+/**
+ * insertMany with ordered:false: every document is tried, and a duplicate key only means that one exists
+ * already. Returns the _ids this call inserted; any other failure is thrown.
+ */
+export async function insertNew<Doc extends { _id: string }>(model: Inserter, docs: Doc[], doing: string): Promise<Set<string>> {
+  if (docs.length === 0) return new Set();
+  try {
+    // lean: no hydration or validation; our own documents, built here, and 3-5x faster in bulk.
+    await model.insertMany(docs as never[], { ordered: false, lean: true });
+    return new Set(docs.map((doc) => doc._id));
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
+    if (!writeErrors || !writeErrors.every((w) => isDuplicateKey({ code: w.code, message: w.errmsg }))) throw new Error(doing, { cause: err });
+    const refused = new Set(writeErrors.map((w) => w.index));
+    return new Set(docs.filter((_, index) => !refused.has(index)).map((doc) => doc._id));
+  }
+}

@@ -23,6 +23,7 @@ export function defineModels(connection: Connection, clock: Clock) {
       careTeamId: { type: String, required: true },
       consent: { sms: channelConsent, webchat: channelConsent },
       quietHours: { type: new Schema({ start: String, end: String }, { _id: false }), default: null },
+      doseAskedAt: Date,
       active: { type: Boolean, required: true, default: true },
     },
     { timestamps, collection: 'patients' },
@@ -181,7 +182,7 @@ export function defineModels(connection: Connection, clock: Clock) {
   // Bot state: a pointer per storage key (the latest version, a hint) and one document per version, so that
   // exactly one writer can create each version (see src/bot/storage.ts for why).
   const botStateSchema = new Schema(
-    { _id: { type: String, required: true }, version: { type: Number, required: true } },
+    { _id: { type: String, required: true }, version: { type: Number, required: true }, flowSince: { type: Date, default: null } },
     { timestamps: { ...timestamps, createdAt: false }, collection: 'botstate', versionKey: false },
   );
   const botStateVersionSchema = new Schema(

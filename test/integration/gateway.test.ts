@@ -16,17 +16,22 @@ const delivered: Message[] = [];
 let patientId: string;
 let educationOnlyId: string;
 let refusedId: string;
+let patientService: PatientService;
+/** The provider answers 503 to +15557770018 until this is set. */
+let providerBack = false;
 const REPLIES_PER_MINUTE = 3;
 
 beforeAll(async () => {
   ({ db } = await openTestDatabase({ clock }));
   const repos = db.repositories;
   const patients = new PatientService({ patients: repos.patients, consent: repos.consent, careTeams: repos.careTeams, clock });
+  patientService = patients;
   gateway = new OutboundGateway({
     messages: repos.messages, contacts: repos.contacts, patients: repos.patients, clock, quietHours: { start: '21:00', end: '08:00' }, logger: createLogger('silent'),
     providers: {
       sms: async (message) => {
         if (message.address === '+15557770009') throw new DeliveryError('refused (21610)', { code: '21610', optedOut: true });
+        if (message.address === '+15557770018' && !providerBack) throw new DeliveryError('unavailable (503)', { code: '503', retryable: true });
         delivered.push(message);
         return { providerId: `SM${delivered.length}`, status: 'queued' };
       },
@@ -134,5 +139,61 @@ describe('outbound gateway', () => {
     } finally {
       clock.advance(-60_000);
     }
+  });
+});
+
+describe('sendMany: a batch of proactive messages', () => {
+  it('checks, records and sends each message as send would, each key once, and retries a failed one later', async () => {
+    const team = await db.repositories.careTeams.create({ name: 'Batch team', timeZone: 'America/New_York' });
+    const base = { timeZone: 'America/New_York', language: 'en', dateOfBirth: '1960-01-01', careTeamId: team.id };
+    const enrol = async (phone: string, consent: boolean | { granted: boolean; purposes: 'education'[] }) => (await patientService.create({ ...base, name: 'Batch', phone, consent: { sms: consent } }, { keyId: 'test', role: 'admin' })).id;
+    const ids = {
+      ok: await enrol('+15557770015', true), optedOut: await enrol('+15557770016', true), educationOnly: await enrol('+15557770017', { granted: true, purposes: ['education'] }),
+      failing: await enrol('+15557770018', true), inactive: await enrol('+15557770019', true),
+    };
+    await db.repositories.contacts.setOptedOut('sms', '+15557770016', true, clock.now());
+    await db.repositories.patients.setActive(ids.inactive, false);
+    const requests = [
+      reminder({ address: '+15557770015', patientId: ids.ok, idempotencyKey: 'batch:ok' }),
+      reminder({ address: '+15557770016', patientId: ids.optedOut, idempotencyKey: 'batch:opted-out' }),
+      reminder({ address: '+15557770017', patientId: ids.educationOnly, idempotencyKey: 'batch:no-consent' }),
+      reminder({ address: '+15557770018', patientId: ids.failing, idempotencyKey: 'batch:failing' }),
+      reminder({ address: '+15557770019', patientId: ids.inactive, idempotencyKey: 'batch:inactive' }),
+    ];
+    const patients = new Map((await db.repositories.patients.getMany(Object.values(ids))).map((patient) => [patient.id, patient]));
+    expect(patients.size).toBe(5);
+    const before = delivered.length;
+
+    const outcomes = await gateway.sendMany(requests, patients);
+    expect(outcomes.map((outcome) => [outcome.status, 'reason' in outcome ? outcome.reason : undefined])).toEqual([
+      ['queued', undefined], ['blocked', 'opted_out'], ['blocked', 'no_consent'], ['retrying', undefined], ['blocked', 'inactive_patient'],
+    ]);
+    expect(delivered.slice(before).map((message) => message.id)).toEqual(['batch:ok']);
+    const sent = await db.repositories.messages.get('batch:ok');
+    expect(sent).toMatchObject({ status: 'queued', providerId: outcomes[0]!.status === 'queued' ? outcomes[0]!.providerId : 'none', kind: 'proactive', purpose: 'medication_reminders' });
+    expect(await db.repositories.messages.outbox.get('batch:ok')).toBeUndefined();
+    // Refusals are recorded as blocked attempts and keep the key free, as with send.
+    expect(await db.repositories.messages.get(outcomes[1]!.messageId)).toMatchObject({ status: 'blocked', blockedReason: 'opted_out' });
+    expect(outcomes[1]!.messageId).toMatch(/^batch:opted-out~blocked~/);
+    expect(await db.repositories.messages.get('batch:failing')).toMatchObject({ status: 'queued', errorCode: '503' });
+    expect(await db.repositories.messages.outbox.get('batch:failing')).toMatchObject({ attempt: 1, outcomeUnknown: false });
+
+    // The same batch again a second later (a job handed over twice): nothing is sent twice; refusals are recorded again.
+    clock.advance(1_000);
+    const again = await gateway.sendMany(requests, patients).finally(() => clock.advance(-1_000));
+    expect(again.map((outcome) => outcome.status)).toEqual(['duplicate', 'blocked', 'blocked', 'duplicate', 'blocked']);
+    expect(delivered.slice(before).map((message) => message.id)).toEqual(['batch:ok']);
+
+    // The provider is back: the outbox sweep sends the failed one, once.
+    providerBack = true;
+    clock.advance(10 * 60_000);
+    try {
+      const swept = await gateway.retryFailed();
+      expect(swept).toMatchObject({ sent: 1 });
+    } finally {
+      clock.advance(-10 * 60_000);
+    }
+    expect(delivered.slice(before).map((message) => message.id)).toEqual(['batch:ok', 'batch:failing']);
+    expect(await db.repositories.messages.get('batch:failing')).toMatchObject({ providerId: expect.stringMatching(/^SM/) });
   });
 });

@@ -81,6 +81,7 @@ describe('the one opt-out path', () => {
     const directory: ContactDirectory = {
       get: async (channel, address) => ({ patientId: known, optedOut: contacts.get(`${channel}:${address}`) ?? false }),
       isOptedOut: async (channel, address) => contacts.get(`${channel}:${address}`) ?? false,
+      optedOutAmong: async (channel, addresses) => new Set(addresses.filter((address) => contacts.get(`${channel}:${address}`))),
       setOptedOut: async (channel: MessageChannel, address, optedOut) => void contacts.set(`${channel}:${address}`, optedOut),
       claimOptOutConfirmation: async () => true, // the real claim is tested on the database (opt-out-sms.test.ts)
     };

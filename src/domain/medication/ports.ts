@@ -8,6 +8,8 @@ export type NewMedicationPlan = PlanInput & { patientId: string };
 export interface MedicationPlanRepository {
   create(plan: NewMedicationPlan): Promise<MedicationPlan>;
   get(id: string): Promise<MedicationPlan | undefined>;
+  /** The plans with these ids, in no particular order (one query: a batch of reminders). */
+  getMany(ids: readonly string[]): Promise<MedicationPlan[]>;
   /** The patient's plans, oldest first. */
   listForPatient(patientId: string): Promise<MedicationPlan[]>;
   /** Sets the plan's fields to exactly these (optional fields not given are removed). */

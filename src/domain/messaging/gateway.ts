@@ -2,7 +2,8 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Purpose } from '../consent/consent.js';
 import type { OptOutRecorder } from '../consent/opt-out.js';
-import type { PatientRepository } from '../patients/ports.js';
+import { forEachLimited } from '../../lib/concurrency.js';
+import type { Patient, PatientRepository } from '../patients/ports.js';
 import type { ContactDirectory, MessageLog, PendingSend } from './ports.js';
 import { inQuietHours, quietHoursFor, type QuietHours } from './quiet-hours.js';
 import { ReplyCap, type CapDecision } from './reply-cap.js';
@@ -92,6 +93,8 @@ type SweepOutcome = Exclude<keyof SweepCounts, 'due'>;
 const CAPPED_CHANNELS: ReadonlySet<MessageChannel> = new Set(['sms']);
 const QUEUED_RANK = statusRank('queued');
 const SWEEP_BATCH = 100;
+/** Provider calls of one sendMany in flight at once (the provider's own limiter sets the rate). */
+const SEND_CONCURRENCY = 10;
 /** Sends of one sweep in flight at once: enough to drain a backlog quickly, few enough to stay inside the database pool. */
 const SWEEP_CONCURRENCY = 8;
 /** A proactive retry that falls in the patient's quiet hours waits this long and looks again. */
@@ -137,14 +140,81 @@ export class OutboundGateway {
     return this.sendRecorded({ channel: 'sms', address: request.address, text: request.text, idempotencyKey: request.idempotencyKey, kind: 'staff_page' });
   }
 
+  /**
+   * Sends a batch of proactive messages (dose reminders) with the same checks, records and outcomes as `send`
+   * gives each, in a constant number of queries for the batch: the opt-outs in one query per channel (the
+   * patients come with the batch, read moments before), the outbox entries and the messages in one insert
+   * each, then the sends (SEND_CONCURRENCY at a time, at the provider's rate), the provider ids in bulk and the
+   * settled entries in one delete. A failed send is retried or failed as `send` does.
+   */
+  async sendMany(requests: readonly OutboundRequest[], patients: ReadonlyMap<string, Patient>): Promise<SendOutcome[]> {
+    if (requests.some((request) => request.kind !== 'proactive')) throw new Error('sendMany sends proactive messages only');
+    const { messages, clock } = this.deps;
+    const now = clock.now();
+    const optedOut = new Map<MessageChannel, Set<string>>();
+    for (const channel of new Set(requests.map((request) => request.channel))) {
+      optedOut.set(channel, await this.deps.contacts.optedOutAmong(channel, requests.filter((request) => request.channel === channel).map((request) => request.address)));
+    }
+    const prepared = requests.map((request) => {
+      const patient = request.patientId === undefined ? undefined : patients.get(request.patientId);
+      const blockedReason = optedOut.get(request.channel)!.has(request.address) ? 'opted_out' : this.proactiveRefusal(request, patient, now);
+      return { message: this.messageFor(request, now, blockedReason), provider: this.deps.providers[request.channel] };
+    });
+    const durable = prepared.filter(({ message, provider }) => message.status !== 'blocked' && provider);
+    await messages.outbox.addMany(durable.map(({ message }) => ({ messageId: message.id, channel: message.channel, attempt: 1, dueAt: this.settleTime(now), outcomeUnknown: true, createdAt: now })));
+    const inserted = await messages.insertMany(prepared.map(({ message }) => message));
+
+    const outcomes = new Map<string, SendOutcome>();
+    const accepted: { id: string; providerId: string }[] = [];
+    await forEachLimited(durable.filter(({ message }) => inserted.has(message.id)), SEND_CONCURRENCY, async ({ message, provider }) => {
+      let result: DeliveryResult;
+      try {
+        result = await provider!(message);
+      } catch (err) {
+        outcomes.set(message.id, await this.failedAttempt(message, 1, true, err).catch(() => ({ status: 'failed' as const, messageId: message.id, errorCode: 'internal' })));
+        return;
+      }
+      // The usual answer (queued at the provider) changes no status: its id is recorded in bulk below.
+      if (statusRank(result.status) > QUEUED_RANK || !result.providerId) await this.recordResult(message.id, result);
+      else accepted.push({ id: message.id, providerId: result.providerId });
+      outcomes.set(message.id, { status: result.status as 'sent', messageId: message.id, providerId: result.providerId });
+    });
+    await messages.setProviderIds(accepted);
+    const settled = [...outcomes.values()].filter((outcome) => outcome.status !== 'retrying' && outcome.status !== 'failed').map((outcome) => outcome.messageId);
+    await messages.outbox.removeMany(settled);
+
+    return prepared.map(({ message }) => {
+      if (!inserted.has(message.id)) return { status: 'duplicate', messageId: message.id };
+      if (message.status === 'blocked' || !outcomes.has(message.id)) return { status: 'blocked', messageId: message.id, reason: message.blockedReason ?? 'no_consent' };
+      return outcomes.get(message.id)!;
+    });
+  }
+
   private async sendRecorded(request: OutboundRequest, deliver?: Deliver): Promise<SendOutcome> {
     const now = this.deps.clock.now();
     const refused = await this.refusal(request, now);
     const paged = !refused && request.kind === 'staff_page' ? this.pageCap.take(capKey(request), now) : undefined;
     const capped = refused ? undefined : this.capReply(request, now);
     const blockedReason = refused ?? (capped === 'hold' ? 'reply_cap' : paged && paged !== 'send' ? 'page_cap' : undefined);
-    const notice = capped === 'notice';
-    const message: Message = {
+    const message = this.messageFor(request, now, blockedReason, capped === 'notice');
+    const provider = deliver ?? this.deps.providers[request.channel];
+    if (!provider && !blockedReason) throw new Error(`no provider for channel ${request.channel}`);
+    const durable = !blockedReason && !deliver;
+    // Before the record: a crash between the two then leaves an entry without a message (harmless, dropped by the
+    // sweep), never a queued message nobody looks at.
+    if (durable) await this.deps.messages.outbox.add({ messageId: message.id, channel: message.channel, attempt: 1, dueAt: this.settleTime(now), outcomeUnknown: true, createdAt: now });
+    if (!(await this.deps.messages.insert(message))) {
+      // A re-run turn: the first run sent this reply and counted it already.
+      if (capped === 'send') this.replyCap.giveBack(capKey(request));
+      return { status: 'duplicate', messageId: message.id };
+    }
+    if (blockedReason || !provider) return { status: 'blocked', messageId: message.id, reason: blockedReason ?? 'no_consent' };
+    return this.attempt(message, 1, provider, durable);
+  }
+
+  /** The record of a message about to be sent, or of a refused attempt (`blockedReason`); `notice`: the reply cap's notice in its place. */
+  private messageFor(request: OutboundRequest, now: Date, blockedReason: BlockedReason | undefined, notice = false): Message {
+    return {
       // A refused attempt is recorded as `<key>~blocked~<time>`, without using up the key, so the same
       // message can go out later (after quiet hours, after START).
       id: blockedReason ? `${request.idempotencyKey}~blocked~${now.getTime()}` : request.idempotencyKey,
@@ -162,19 +232,6 @@ export class OutboundGateway {
       createdAt: now,
       updatedAt: now,
     };
-    const provider = deliver ?? this.deps.providers[request.channel];
-    if (!provider && !blockedReason) throw new Error(`no provider for channel ${request.channel}`);
-    const durable = !blockedReason && !deliver;
-    // Before the record: a crash between the two then leaves an entry without a message (harmless, dropped by the
-    // sweep), never a queued message nobody looks at.
-    if (durable) await this.deps.messages.outbox.add({ messageId: message.id, channel: message.channel, attempt: 1, dueAt: this.settleTime(now), outcomeUnknown: true, createdAt: now });
-    if (!(await this.deps.messages.insert(message))) {
-      // A re-run turn: the first run sent this reply and counted it already.
-      if (capped === 'send') this.replyCap.giveBack(capKey(request));
-      return { status: 'duplicate', messageId: message.id };
-    }
-    if (blockedReason || !provider) return { status: 'blocked', messageId: message.id, reason: blockedReason ?? 'no_consent' };
-    return this.attempt(message, 1, provider, durable);
   }
 
   /**
@@ -259,20 +316,25 @@ export class OutboundGateway {
     try {
       result = await provider(message);
     } catch (err) {
-      if (!(err instanceof DeliveryError)) {
-        await this.fail(message, 'internal', durable ? attempt : undefined);
-        throw new Error(`delivering ${message.channel} message`, { cause: err });
-      }
-      const code = err.code ?? 'internal';
-      if (durable && err.retryable && attempt < MAX_SEND_ATTEMPTS) return this.retryLater(message, attempt, code, err.outcomeUnknown);
-      await this.fail(message, code, durable ? attempt : undefined);
-      if (durable && err.retryable) this.logGivenUp(message, attempt, code);
-      if (err.optedOut) await this.deps.optOuts.optOut({ channel: message.channel, address: message.address, patientId: message.patientId }, 'carrier');
-      return { status: 'failed', messageId: message.id, errorCode: code };
+      return this.failedAttempt(message, attempt, durable, err);
     }
     await this.recordResult(message.id, result);
     if (durable) await this.settled(message.id, attempt);
     return { status: result.status as 'sent', messageId: message.id, providerId: result.providerId };
+  }
+
+  /** The provider refused or failed attempt number `attempt`: retried later when it may pass, else failed. */
+  private async failedAttempt(message: Message, attempt: number, durable: boolean, err: unknown): Promise<SendOutcome> {
+    if (!(err instanceof DeliveryError)) {
+      await this.fail(message, 'internal', durable ? attempt : undefined);
+      throw new Error(`delivering ${message.channel} message`, { cause: err });
+    }
+    const code = err.code ?? 'internal';
+    if (durable && err.retryable && attempt < MAX_SEND_ATTEMPTS) return this.retryLater(message, attempt, code, err.outcomeUnknown);
+    await this.fail(message, code, durable ? attempt : undefined);
+    if (durable && err.retryable) this.logGivenUp(message, attempt, code);
+    if (err.optedOut) await this.deps.optOuts.optOut({ channel: message.channel, address: message.address, patientId: message.patientId }, 'carrier');
+    return { status: 'failed', messageId: message.id, errorCode: code };
   }
 
   /** The provider's id and status; forward-only: a status callback may already have moved the message further. */
@@ -332,7 +394,11 @@ export class OutboundGateway {
   private async refusal(request: OutboundRequest, now: Date): Promise<BlockedReason | undefined> {
     if (request.kind !== 'opt_out_confirmation' && (await this.deps.contacts.isOptedOut(request.channel, request.address))) return 'opted_out';
     if (request.kind !== 'proactive') return undefined;
-    const patient = request.patientId ? await this.deps.patients.get(request.patientId) : undefined;
+    return this.proactiveRefusal(request, request.patientId ? await this.deps.patients.get(request.patientId) : undefined, now);
+  }
+
+  /** A proactive message's checks beside the opt-out: the patient is active, consents to the purpose, and is not in quiet hours. */
+  private proactiveRefusal(request: OutboundRequest, patient: Patient | undefined, now: Date): BlockedReason | undefined {
     if (!patient) return 'no_consent';
     if (!patient.active) return 'inactive_patient';
     const consent = request.channel === 'botframework' ? undefined : patient.consent[request.channel];

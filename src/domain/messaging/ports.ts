@@ -9,6 +9,10 @@ import type { MediaRef, Message, MessageChannel, MessageStatus } from './types.j
 export interface MessageLog {
   /** Inserts; returns false when a message with this id already exists (a replay or a retry). */
   insert(message: Message): Promise<boolean>;
+  /** Inserts many in one command; returns the ids inserted (the others exist already). */
+  insertMany(messages: readonly Message[]): Promise<Set<string>>;
+  /** Records the provider's id on messages just sent, in bulk (ids only: no status, so nothing moves back). */
+  setProviderIds(sent: readonly { id: string; providerId: string }[]): Promise<void>;
   get(id: string): Promise<Message | undefined>;
   /** Sets fields on a message; with `status`, only when it ranks above the stored status. */
   update(id: string, changes: Partial<Pick<Message, 'status' | 'statusRank' | 'providerId' | 'errorCode' | 'patientId' | 'answeredAt'>>): Promise<Message | undefined>;
@@ -64,11 +68,15 @@ export interface PendingSend {
 export interface Outbox {
   /** Inserts; false when the message has an entry already. */
   add(send: PendingSend): Promise<boolean>;
+  /** Inserts many in one command; entries that exist already are left as they are. */
+  addMany(sends: readonly PendingSend[]): Promise<void>;
   get(messageId: string): Promise<PendingSend | undefined>;
   /** Up to `limit` entries due by `now`, earliest first (one query). */
   due(now: Date, limit: number): Promise<PendingSend[]>;
   update(messageId: string, changes: Partial<Pick<PendingSend, 'attempt' | 'dueAt' | 'outcomeUnknown'>>): Promise<void>;
   remove(messageId: string): Promise<void>;
+  /** Removes many in one command. */
+  removeMany(messageIds: readonly string[]): Promise<void>;
 }
 
 /**
@@ -96,6 +104,8 @@ export interface ContactDirectory {
   get(channel: MessageChannel, address: string): Promise<{ patientId?: string; optedOut: boolean } | undefined>;
   /** Only the opt-out (one lookup): what every outbound message checks. */
   isOptedOut(channel: MessageChannel, address: string): Promise<boolean>;
+  /** Which of these addresses opted out (one query: a batch of proactive messages). */
+  optedOutAmong(channel: MessageChannel, addresses: readonly string[]): Promise<Set<string>>;
   /** Records an opt-out or opt-in for the address, known patient or not. */
   setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void>;
   /**

@@ -14,12 +14,17 @@ export interface Patient {
   consent: Partial<Record<Channel, ChannelConsent>>;
   /** Their own quiet hours; null or absent: the deployment's. */
   quietHours?: QuietHours | null;
+  /**
+   * When CareLoop last asked this patient about a dose by SMS (a reminder, a follow-up): their next SMS after it
+   * is read as a dose answer first (after the safety interrupts). Set by the dose reminders only.
+   */
+  doseAskedAt?: Date;
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewPatient = Omit<Patient, 'id' | 'createdAt' | 'updatedAt' | 'active'>;
+export type NewPatient = Omit<Patient, 'id' | 'createdAt' | 'updatedAt' | 'active' | 'doseAskedAt'>;
 
 export interface PatientFilter {
   status: 'active' | 'inactive' | 'all';
@@ -32,6 +37,10 @@ export interface PatientFilter {
 export interface PatientRepository {
   create(patient: NewPatient): Promise<Patient>;
   get(id: string): Promise<Patient | undefined>;
+  /** The patients with these ids, in no particular order (one query: a batch of reminders). */
+  getMany(ids: readonly string[]): Promise<Patient[]>;
+  /** Records that these patients were just asked about a dose (one query). */
+  markDoseAsked(ids: readonly string[], at: Date): Promise<void>;
   /** The active patient holding this phone number (a lookup by _id, not a scan). */
   findByPhone(phone: string): Promise<Patient | undefined>;
   update(id: string, changes: Partial<NewPatient>): Promise<Patient | undefined>;

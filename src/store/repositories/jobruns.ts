@@ -1,6 +1,6 @@
 import type { JobRunLog } from '../../domain/outreach/ports.js';
 import { trusted, type Models } from '../models.js';
-import { insertNew } from './outreach.js';
+import { insertNew } from '../duplicate.js';
 
 /** One record per slot of a scheduled job: the instance whose insert succeeds runs that slot. */
 export class MongoJobRunLog implements JobRunLog {

@@ -5,7 +5,9 @@ import type { MedicationPlan, PlanInput } from '../../domain/medication/plan.js'
 import type { ActivePlan, DoseRepository, MedicationPlanRepository, NewDose, NewMedicationPlan } from '../../domain/medication/ports.js';
 import { trusted, type Models } from '../models.js';
 import { withId } from '../paging.js';
-import { insertNew } from './outreach.js';
+import { forEachLimited } from '../../lib/concurrency.js';
+import { LOOKUPS_AT_ONCE } from '../bulk.js';
+import { insertNew } from '../duplicate.js';
 
 type PlanDoc = Omit<MedicationPlan, 'id'> & { _id: unknown };
 type DoseDoc = Omit<DoseRecord, 'key'> & { _id: string };
@@ -38,6 +40,16 @@ export class MongoMedicationPlanRepository implements MedicationPlanRepository {
   async get(id: string): Promise<MedicationPlan | undefined> {
     const doc = (await this.model.findById(id).lean()) as PlanDoc | null;
     return doc ? toPlan(doc) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<MedicationPlan[]> {
+    // One lookup by _id each, a few at a time: FerretDB matches an $in by scanning every plan against every id.
+    const found: MedicationPlan[] = [];
+    await forEachLimited(ids, LOOKUPS_AT_ONCE, async (id) => {
+      const plan = await this.get(id);
+      if (plan) found.push(plan);
+    });
+    return found;
   }
 
   async listForPatient(patientId: string): Promise<MedicationPlan[]> {

@@ -2,7 +2,8 @@ import type { Model } from 'mongoose';
 import type { Page, PageRequest } from '../../domain/common.js';
 import type { Claims, MessageLog, Outbox, PendingSend, PendingTurn, PendingTurns } from '../../domain/messaging/ports.js';
 import type { Message } from '../../domain/messaging/types.js';
-import { insertOnce } from '../duplicate.js';
+import { bulkUpdateById } from '../bulk.js';
+import { insertNew, insertOnce } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
 import { findNewestFirst, withId } from '../paging.js';
 
@@ -30,6 +31,14 @@ export class MongoMessageLog implements MessageLog {
   async insert(message: Message): Promise<boolean> {
     const { id, ...rest } = message;
     return insertOnce(this.models.Message, { _id: id, ...rest }, 'recording a message');
+  }
+
+  insertMany(messages: readonly Message[]): Promise<Set<string>> {
+    return insertNew(this.models.Message, messages.map(({ id, ...rest }) => ({ _id: id, ...rest })), 'recording messages');
+  }
+
+  async setProviderIds(sent: readonly { id: string; providerId: string }[]): Promise<void> {
+    await bulkUpdateById(this.models.Message, sent.map(({ id, providerId }) => ({ id, set: { providerId } })));
   }
 
   async get(id: string): Promise<Message | undefined> {
@@ -106,6 +115,15 @@ class MongoOutbox implements Outbox {
 
   async remove(messageId: string): Promise<void> {
     await this.models.PendingSend.deleteOne({ _id: messageId });
+  }
+
+  async addMany(sends: readonly PendingSend[]): Promise<void> {
+    await insertNew(this.models.PendingSend, sends.map(({ messageId, ...rest }) => ({ _id: messageId, ...rest })), 'recording pending sends');
+  }
+
+  async removeMany(messageIds: readonly string[]): Promise<void> {
+    // One $in: a scan of the outbox, which holds only unsettled sends.
+    if (messageIds.length > 0) await this.models.PendingSend.deleteMany({ _id: trusted({ $in: [...messageIds] }) });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { OutreachStore } from '../../domain/outreach/ports.js';
 import type { NewOutreachJob, OutreachJob, OutreachKind, OutreachResult } from '../../domain/outreach/types.js';
 import type { Clock } from '../../lib/clock.js';
-import { isDuplicateKey } from '../duplicate.js';
+import { insertNew } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
 
 type JobDoc = Omit<OutreachJob, 'key'> & { _id: string };
@@ -9,8 +9,6 @@ type JobDoc = Omit<OutreachJob, 'key'> & { _id: string };
 const toJob = ({ _id, ...rest }: JobDoc): OutreachJob => ({ ...rest, key: _id, payload: rest.payload ?? {} });
 const claimId = (job: OutreachJob): string => `${job.key}#${job.attempts}`;
 const keysIn = (jobs: OutreachJob[]) => trusted({ $in: jobs.map((job) => job.key) });
-/** What insertNew needs of a mongoose model. */
-type Inserter = { insertMany(docs: never[], options: { ordered: false; lean: true }): PromiseLike<unknown> };
 /** Inserts per command when scheduling many jobs: keeps each command small on FerretDB. */
 const INSERT_CHUNK = 1_000;
 
@@ -114,24 +112,6 @@ export class MongoOutreachStore implements OutreachStore {
 
   async pruneClaims(before: Date): Promise<number> {
     return (await this.models.OutreachClaim.deleteMany({ leaseUntil: trusted({ $lt: before }) })).deletedCount;
-  }
-}
-
-/**
- * insertMany with ordered:false: every document is tried, and a duplicate key only means that one exists
- * already. Returns the _ids this call inserted; any other failure is thrown.
- */
-export async function insertNew<Doc extends { _id: string }>(model: Inserter, docs: Doc[], doing: string): Promise<Set<string>> {
-  if (docs.length === 0) return new Set();
-  try {
-    // lean: no hydration or validation; our own documents, built here, and 3-5x faster in bulk.
-    await model.insertMany(docs as never[], { ordered: false, lean: true });
-    return new Set(docs.map((doc) => doc._id));
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((w) => isDuplicateKey({ code: w.code, message: w.errmsg }))) throw new Error(doing, { cause: err });
-    const refused = new Set(writeErrors.map((w) => w.index));
-    return new Set(docs.filter((_, index) => !refused.has(index)).map((doc) => doc._id));
   }
 }
 

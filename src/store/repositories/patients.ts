@@ -2,6 +2,8 @@ import mongoose, { type Model } from 'mongoose';
 import type { Page, PageRequest } from '../../domain/common.js';
 import type { ConsentRecord } from '../../domain/consent/consent.js';
 import type { ConsentLog, NewPatient, Patient, PatientFilter, PatientRepository } from '../../domain/patients/ports.js';
+import { forEachLimited } from '../../lib/concurrency.js';
+import { bulkUpdateById, LOOKUPS_AT_ONCE } from '../bulk.js';
 import type { Models } from '../models.js';
 import { findPage, statusFilter, withId } from '../paging.js';
 import type { MongoContactDirectory } from './contacts.js';
@@ -39,6 +41,20 @@ export class MongoPatientRepository implements PatientRepository {
   async get(id: string): Promise<Patient | undefined> {
     const doc = (await this.model.findById(id).lean()) as PatientDoc | null;
     return doc ? toPatient(doc) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Patient[]> {
+    // One lookup by _id each, a few at a time: FerretDB matches an $in by scanning every patient against every id.
+    const found: Patient[] = [];
+    await forEachLimited(ids, LOOKUPS_AT_ONCE, async (id) => {
+      const patient = await this.get(id);
+      if (patient) found.push(patient);
+    });
+    return found;
+  }
+
+  async markDoseAsked(ids: readonly string[], at: Date): Promise<void> {
+    await bulkUpdateById(this.model, ids.map((id) => ({ id, set: { doseAskedAt: at } })));
   }
 
   async findByPhone(phone: string): Promise<Patient | undefined> {

@@ -1,0 +1,8 @@
+/** Runs `work` over the items, at most `limit` at a time; resolves when all are done (rejects on the first failure). */
+export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

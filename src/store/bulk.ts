@@ -1,0 +1,22 @@
+/**
+ * Batch reads and writes shaped for FerretDB's cost model (ARCHITECTURE.md): a filter that is exactly
+ * `{ _id: value }` is an index lookup, while `{ _id: { $in: [...] } }` scans the collection and compares every
+ * document with every id, so a batch looks documents up one by one, a few at a time; updates go by _id in
+ * bulkWrite commands kept small, since FerretDB holds a pool connection per operation until the command ends
+ * and wedges with 50+ on PostgreSQL.
+ */
+
+/** Lookups by _id of one batch in flight at once: within the driver's pool (maxPoolSize on FerretDB). */
+export const LOOKUPS_AT_ONCE = 8;
+/** Operations per bulkWrite. */
+export const BULK_OPERATIONS = 25;
+
+type BulkModel = { bulkWrite(ops: { updateOne: { filter: { _id: string }; update: Record<string, unknown> } }[], options: { ordered: false }): PromiseLike<unknown> };
+
+/** `$set`s each document by _id, BULK_OPERATIONS per command. */
+export async function bulkUpdateById(model: BulkModel, updates: readonly { id: string; set: Record<string, unknown> }[]): Promise<void> {
+  for (let start = 0; start < updates.length; start += BULK_OPERATIONS) {
+    const chunk = updates.slice(start, start + BULK_OPERATIONS);
+    await model.bulkWrite(chunk.map(({ id, set }) => ({ updateOne: { filter: { _id: id }, update: { $set: set } } })), { ordered: false });
+  }
+}
