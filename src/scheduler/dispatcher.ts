@@ -4,6 +4,7 @@ import { overCapacityMinutes } from '../domain/outreach/capacity.js';
 import type { OutreachStore } from '../domain/outreach/ports.js';
 import { NEVER_EXPIRES, OUTREACH_KINDS, type OutreachJob, type OutreachKind, type OutreachOutcome, type OutreachResult } from '../domain/outreach/types.js';
 import type { Clock } from '../lib/clock.js';
+import { forEachLimited } from '../lib/concurrency.js';
 import type { Logger } from '../lib/logger.js';
 
 /** What a handler gets besides its job: the tick's time and when this instance's hold on the job ends. */
@@ -18,11 +19,18 @@ export interface HandlerContext {
  */
 export type OutreachHandler = (job: OutreachJob, context: HandlerContext) => Promise<OutreachOutcome>;
 export type OutreachHandlers = Partial<Record<OutreachKind, OutreachHandler>>;
+/**
+ * Hands over a batch of jobs of one kind at once (a constant number of queries for the batch rather than some
+ * per job) and says what became of each, in order. A throw is retried for every job of the batch.
+ */
+export type OutreachBatchHandler = (jobs: OutreachJob[], context: HandlerContext) => Promise<OutreachOutcome[]>;
 
 export interface DispatcherOptions {
   store: OutreachStore;
   /** One per kind this instance handles; jobs of other kinds are left for an instance that has a handler. */
   handlers: OutreachHandlers;
+  /** Kinds handed over a batch at a time (they need a single-job handler too, for other callers). */
+  batchHandlers?: Partial<Record<OutreachKind, OutreachBatchHandler>>;
   clock: Clock;
   logger: Logger;
   /** Jobs claimed per tick (SCHEDULER_BATCH_SIZE). */
@@ -85,10 +93,20 @@ export class Dispatcher {
     // what was handed over must be recorded before another instance may take the jobs over.
     const handOverUntil = leaseUntil.getTime() - leaseMs / 4;
     const notHandedOver: OutreachJob[] = [];
-    await forEachLimited(won.filter((job) => !isLate(job)), this.concurrency(), async (job) => {
+    const live = won.filter((job) => !isLate(job));
+    const batched = (job: OutreachJob) => this.options.batchHandlers?.[job.kind] !== undefined;
+    await forEachLimited(live.filter((job) => !batched(job)), this.concurrency(), async (job) => {
       if (clock.now().getTime() >= handOverUntil) notHandedOver.push(job);
       else results.push(await this.handOver(job, now, leaseUntil));
     });
+    for (const kind of this.kinds) {
+      const jobs = live.filter((job) => job.kind === kind && batched(job));
+      for (let start = 0; start < jobs.length; start += this.batchChunk()) {
+        const chunk = jobs.slice(start, start + this.batchChunk());
+        if (clock.now().getTime() >= handOverUntil) notHandedOver.push(...chunk);
+        else results.push(...(await this.handOverBatch(kind, chunk, now, leaseUntil)));
+      }
+    }
     await store.complete(results, clock.now());
     await store.release(notHandedOver);
     counts.lease_ran_out = notHandedOver.length;
@@ -107,6 +125,16 @@ export class Dispatcher {
     const { concurrency = 10, smsRatePerSecond, leaseMs } = this.options;
     if (smsRatePerSecond === undefined) return concurrency;
     return Math.max(1, Math.min(concurrency, Math.floor((smsRatePerSecond * leaseMs) / 4 / 1000)));
+  }
+
+  /**
+   * Jobs per batch hand-over: with a send rate, as many as it sends in a quarter of the lease, so a batch started
+   * before the lease's last quarter is sent before the lease ends.
+   */
+  private batchChunk(): number {
+    const { smsRatePerSecond, leaseMs, batchSize } = this.options;
+    if (smsRatePerSecond === undefined) return batchSize;
+    return Math.max(1, Math.min(batchSize, Math.floor((smsRatePerSecond * leaseMs) / 4 / 1000)));
   }
 
   /** One warning per tick (figures only) when the rate cannot send some minute's due jobs within the catch-up window. */
@@ -144,23 +172,33 @@ export class Dispatcher {
 
   private async handOver(job: OutreachJob, now: Date, leaseUntil: Date): Promise<OutreachResult> {
     try {
-      const outcome = await this.options.handlers[job.kind]!(job, { now, leaseUntil });
-      if (outcome.status === 'deferred' && !(outcome.dueAt.getTime() > now.getTime())) throw new Error(`a ${job.kind} handler deferred a job without a later dueAt`);
-      return { ...outcome, job };
+      return checked(job, await this.options.handlers[job.kind]!(job, { now, leaseUntil }), now);
     } catch (err) {
       this.options.logger.warn({ err, job: job.key, kind: job.kind, failures: job.failures + 1 }, 'outreach handler failed');
-      const delay = RETRY_DELAYS_MS[job.failures];
-      if (delay === undefined) return { job, status: 'failed', reason: 'handler_error', lastError: String((err as Error)?.message ?? err).slice(0, 500) };
-      return { job, status: 'deferred', dueAt: new Date(now.getTime() + delay), reason: 'handler_error', failed: true };
+      return retryResult(job, err, now);
+    }
+  }
+
+  private async handOverBatch(kind: OutreachKind, jobs: OutreachJob[], now: Date, leaseUntil: Date): Promise<OutreachResult[]> {
+    try {
+      const outcomes = await this.options.batchHandlers![kind]!(jobs, { now, leaseUntil });
+      if (outcomes.length !== jobs.length) throw new Error(`a ${kind} batch handler gave ${outcomes.length} outcomes for ${jobs.length} jobs`);
+      return jobs.map((job, index) => checked(job, outcomes[index]!, now));
+    } catch (err) {
+      this.options.logger.warn({ err, kind, jobs: jobs.length }, 'outreach batch handler failed');
+      return jobs.map((job) => retryResult(job, err, now));
     }
   }
 }
 
-/** Runs `work` over the items, at most `limit` at a time. */
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+function checked(job: OutreachJob, outcome: OutreachOutcome, now: Date): OutreachResult {
+  if (outcome.status === 'deferred' && !(outcome.dueAt.getTime() > now.getTime())) throw new Error(`a ${job.kind} handler deferred a job without a later dueAt`);
+  return { ...outcome, job };
+}
+
+/** A job whose handler threw: tried again after the next delay, or failed after the last. */
+function retryResult(job: OutreachJob, err: unknown, now: Date): OutreachResult {
+  const delay = RETRY_DELAYS_MS[job.failures];
+  if (delay === undefined) return { job, status: 'failed', reason: 'handler_error', lastError: String((err as Error)?.message ?? err).slice(0, 500) };
+  return { job, status: 'deferred', dueAt: new Date(now.getTime() + delay), reason: 'handler_error', failed: true };
 }

@@ -2,7 +2,7 @@ import type { Config } from '../config/index.js';
 import type { JobRunLog, OutreachStore } from '../domain/outreach/ports.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { Dispatcher, type OutreachHandlers } from './dispatcher.js';
+import { Dispatcher, type DispatcherOptions, type OutreachHandlers } from './dispatcher.js';
 import { dispatchJob, retentionJob } from './jobs.js';
 import { JobRunner, type RunnableJob } from './runner.js';
 
@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   runs: JobRunLog;
   /** One handler per outreach kind this process hands over. */
   handlers: OutreachHandlers;
+  /** Kinds handed over a batch at a time (see Dispatcher). */
+  batchHandlers?: DispatcherOptions['batchHandlers'];
   /** Other `schedules/` jobs, bound to their context: `bindJob(educationDrip, { ... })`. */
   jobs?: RunnableJob[];
   clock: Clock;
@@ -45,6 +47,7 @@ export class Scheduler {
     this.dispatcher = new Dispatcher({
       store: options.outreach,
       handlers: options.handlers,
+      batchHandlers: options.batchHandlers,
       clock,
       logger,
       owner: options.owner,

@@ -194,6 +194,48 @@ describe('outreach dispatcher on the real database', () => {
     expect(failed).toMatchObject({ status: 'failed', reason: 'handler_error', lastError: 'provider unreachable', failures: 3, attempts: 4 });
   });
 
+  it('hands a batch kind over in chunks its send rate sends within a quarter of the lease, each outcome to its job', async () => {
+    await db.repositories.outreach.schedule(newJobs(25, T0));
+    const batches: string[][] = [];
+    const single = recorder();
+    const dispatch = dispatcher(single.handler, {
+      // 0.2 SMS per second over a 60 s lease: 3 jobs per batch.
+      smsRatePerSecond: 0.2,
+      batchHandlers: {
+        medication_reminder: async (jobs) => {
+          batches.push(jobs.map((job) => job.key));
+          return jobs.map((job) => ((job.payload.slot as number) % 5 === 0 ? { status: 'skipped', reason: 'opted_out' } : { status: 'sent' }));
+        },
+      },
+    });
+    const counts = await dispatch.tick(clock.now());
+    expect(counts).toMatchObject({ claimed: 25, sent: 20, skipped: 5 });
+    expect(single.handed).toEqual([]);
+    expect(batches.map((batch) => batch.length)).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 1]);
+    expect(batches.flat()).toEqual(newJobs(25, T0).map((job) => job.key));
+    expect((await history()).filter((job) => job.status === 'skipped').map((job) => job.key)).toEqual(['med:plan1:0000', 'med:plan1:0005', 'med:plan1:0010', 'med:plan1:0015', 'med:plan1:0020']);
+  });
+
+  it('retries every job of a batch whose handler throws or answers for the wrong number of jobs', async () => {
+    await db.repositories.outreach.schedule(newJobs(4, T0));
+    let calls = 0;
+    const dispatch = dispatcher(recorder().handler, {
+      batchHandlers: {
+        medication_reminder: async (jobs) => {
+          calls += 1;
+          if (calls === 1) throw new Error('database unreachable');
+          return calls === 2 ? [{ status: 'sent' }] : jobs.map(() => ({ status: 'sent' }));
+        },
+      },
+    });
+    expect(await dispatch.tick(clock.now())).toMatchObject({ claimed: 4, retried: 4 });
+    clock.set(MINUTE);
+    expect(await dispatch.tick(clock.now())).toMatchObject({ claimed: 4, retried: 4 });
+    clock.set(6 * MINUTE);
+    expect(await dispatch.tick(clock.now())).toMatchObject({ claimed: 4, sent: 4 });
+    expect((await history()).map((job) => [job.status, job.attempts])).toEqual(Array(4).fill(['sent', 3]));
+  });
+
   it('claims only the kinds it has a handler for', async () => {
     await db.repositories.outreach.schedule([...newJobs(2, T0), { key: 'postop:p1:day2', kind: 'postop_checkin', patientId: 'p1', dueAt: T0, payload: {} }]);
     const { handler, keys } = recorder();
