@@ -128,10 +128,12 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     sendCapacity: { ratePerSecond: config.SMS_SEND_RATE_PER_SECOND, catchUpWindowMs: config.CATCHUP_WINDOW_MINUTES * 60_000 },
     texts: { postop_checkin: (jobs) => postop.previewTexts(jobs) },
   });
+  const mongoStorage = new MongoStorage(db.models);
   const conversations = createConversations({
     repositories: repos, patients: records.patients, clock, logger, symptoms, education, settings, proactiveDialogs, doseOutreach, postopCheckIns, alerts,
     staffPagesPerMinute: config.STAFF_PAGES_PER_MINUTE,
-    stateStorage: stateStorage ?? new MongoStorage(db.models),
+    stateStorage: stateStorage ?? mongoStorage,
+    openFlows: stateStorage ? undefined : (keys) => mongoStorage.openFlows(keys),
     quietHours: config.QUIET_HOURS,
     smsRepliesPerMinute: config.SMS_REPLIES_PER_MINUTE,
     providers: {
@@ -163,22 +165,22 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
       return `${ackBaseUrl}/ack?t=${signAckToken({ alertId, staffId, expiresAt }, ackKeys.current)}`;
     },
   });
+  const medicationHandlersSet = medicationHandlers({
+    doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours, busy: conversations.busySms,
+    sendMany: (requests, patients) => gateway.sendMany(requests, patients), send: (request) => gateway.send(request),
+  });
   const scheduler = new Scheduler({
     outreach: repos.outreach, runs: repos.jobRuns, clock, logger, config,
     handlers: {
       ...escalationHandlers(escalation),
-      ...medicationHandlers({
-        doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours,
-        ask: (patientId, idempotencyKey, question) =>
-          proactive.begin({ patientId, channel: 'sms', purpose: 'medication_reminders', idempotencyKey, dialogId: DialogIds.dose, options: question }),
-        send: (request) => gateway.send(request),
-      }),
+      ...medicationHandlersSet.single,
       postop_checkin: postopHandler({
         checkIns: postopCheckIns, quietHours,
         ask: (patientId, channel, idempotencyKey, question) =>
           proactive.begin({ patientId, channel, purpose: 'postop_checkins', idempotencyKey, dialogId: DialogIds.postopCheckIn, options: question }),
       }),
     },
+    batchHandlers: medicationHandlersSet.batch,
     jobs: [
       // Inbound messages a crash left unanswered, and replies that failed for a while.
       bindJob(replyRecovery, { runtime: conversations.runtime, gateway }),

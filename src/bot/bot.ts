@@ -10,10 +10,17 @@ export { isOptOutConfirmation } from '../../dialogs/identity.js';
  * A patient who wrote this recently, with a flow still open (a symptom check, a check-in), is in the middle of
  * it: a proactive question waits rather than end it, so their next "yes" is not read as the answer to ours.
  */
-const ACTIVE_FLOW_MS = 30 * 60_000;
+export const ACTIVE_FLOW_MS = 30 * 60_000;
 
 /** What a proactive turn did: began the dialog, found the patient busy, or sent nothing (the gateway refused). */
 export type ProactiveBegin = 'begun' | 'busy' | 'not_sent';
+
+/**
+ * A question CareLoop asked outside a turn (a dose reminder sent by the scheduler): given the turn and when the
+ * patient last wrote before it, the dialog that reads this message as the answer, if the question is still the
+ * last thing said.
+ */
+export type PendingQuestion = (context: TurnContext, lastMessageAt: number | undefined) => { dialogId: string; options?: object } | undefined;
 
 /**
  * The activity handler: every message continues the conversation's active dialog (whose base class takes the
@@ -25,18 +32,26 @@ export class CareLoopBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   private readonly lastMessageAt: StatePropertyAccessor<string | undefined>;
 
-  constructor(private readonly conversationState: ConversationState, main: Dialog, proactiveDialogs: Dialog[] = []) {
+  constructor(private readonly conversationState: ConversationState, main: Dialog, proactiveDialogs: Dialog[] = [], pendingQuestion?: PendingQuestion) {
     super();
     this.dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));
     for (const dialog of [main, ...proactiveDialogs]) this.dialogs.add(dialog);
     this.lastMessageAt = conversationState.createProperty<string | undefined>('lastMessageAt');
     this.onMessage(async (context, next) => {
       const at = turnTime(context);
+      const previous = await this.lastMessageAt.get(context);
       if (at !== undefined) await this.lastMessageAt.set(context, new Date(at).toISOString());
-      // What botbuilder's runDialog does for one root dialog: continue the active one, or begin main.
       const dc = await this.dialogs.createContext(context);
-      const result = await dc.continueDialog();
-      if (result.status === DialogTurnStatus.empty) await dc.beginDialog(main.id);
+      const pending = pendingQuestion?.(context, previous === undefined ? undefined : Date.parse(previous));
+      if (pending) {
+        // Asked while no flow was open (or one the patient had left): its dialog reads this message first.
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(pending.dialogId, pending.options);
+      } else {
+        // What botbuilder's runDialog does for one root dialog: continue the active one, or begin main.
+        const result = await dc.continueDialog();
+        if (result.status === DialogTurnStatus.empty) await dc.beginDialog(main.id);
+      }
       await next();
     });
   }

@@ -15,16 +15,17 @@ import { SafetyService, type SafetySettings } from '../domain/safety/service.js'
 import { WellbeingService, type WellbeingRepository } from '../domain/wellbeing/wellbeing.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { DoseDialog } from '../../dialogs/dose-dialog.js';
+import { DoseDialog, pendingDoseQuestion } from '../../dialogs/dose-dialog.js';
 import { PostopCheckInDialog } from '../../dialogs/postop-checkin-dialog.js';
 import type { PostopCheckIns } from '../domain/postop/checkins.js';
 import { MainDialog } from '../../dialogs/main-dialog.js';
 import type { DoseOutreach } from '../domain/medication/outreach.js';
 import { GatewayAdapter } from './adapter.js';
-import { CareLoopBot } from './bot.js';
+import { flowSince } from '../lib/conversation-state.js';
+import { ACTIVE_FLOW_MS, CareLoopBot } from './bot.js';
 import { turnErrorHandler } from './errors.js';
 import { ProactiveMessenger } from './proactive.js';
-import { ConversationRuntime } from './runtime.js';
+import { conversationKey, ConversationRuntime } from './runtime.js';
 
 /** The storage ports conversations use (src/store implements them). */
 export interface ConversationRepositories {
@@ -44,6 +45,11 @@ export interface ConversationDeps {
   quietHours: string;
   /** Conversation state (botbuilder Storage with eTags: MongoDB, or the benchmark's MemoryStorage baseline). */
   stateStorage: Storage;
+  /**
+   * Of these state keys, those whose conversation has a flow open, with when the patient last wrote (one query:
+   * MongoStorage.openFlows); absent, each conversation's state is read.
+   */
+  openFlows?: (keys: readonly string[]) => Promise<Map<string, Date>>;
   symptoms: SymptomCheckService;
   /** The one way alerts are raised (AlertService): safety interrupts and wellbeing scores raise through it. */
   alerts: AlertRaiser;
@@ -87,7 +93,24 @@ export function createConversations(deps: ConversationDeps) {
     ...(deps.postopCheckIns ? [new PostopCheckInDialog(safety, deps.postopCheckIns)] : []),
     ...(deps.proactiveDialogs?.({ safety }) ?? []),
   ];
-  const bot = new CareLoopBot(conversationState, dialog, proactiveDialogs);
+  const bot = new CareLoopBot(conversationState, dialog, proactiveDialogs, deps.doseOutreach ? pendingDoseQuestion : undefined);
+  const readFlows = async (keys: string[]): Promise<Map<string, Date>> => {
+    const items = keys.length > 0 ? await deps.stateStorage.read(keys) : {};
+    return new Map(Object.entries(items).flatMap(([key, state]) => {
+      const since = flowSince(state as Record<string, unknown>);
+      return since ? [[key, since] as const] : [];
+    }));
+  };
+  /** SMS numbers whose conversation has a flow open that the patient wrote in lately: a dose question waits for them. */
+  const busySms = async (phones: readonly string[], now: Date): Promise<Set<string>> => {
+    // ConversationState's storage key: `<channel>/conversations/<conversation id>/<namespace, empty>`.
+    const keyOf = (phone: string) => `sms/conversations/${conversationKey('sms', phone)}/`;
+    const flows = deps.openFlows ? await deps.openFlows(phones.map(keyOf)) : await readFlows(phones.map(keyOf));
+    return new Set(phones.filter((phone) => {
+      const since = flows.get(keyOf(phone));
+      return since !== undefined && now.getTime() - since.getTime() < ACTIVE_FLOW_MS;
+    }));
+  };
 
   const onTurnError = turnErrorHandler(conversationState, deps.logger, deps.settings.emergencyNumber);
   const adapters = { sms: new GatewayAdapter('sms', gateway), webchat: new GatewayAdapter('webchat', gateway) };
@@ -95,7 +118,7 @@ export function createConversations(deps: ConversationDeps) {
 
   const runtime = new ConversationRuntime({ messages: repos.messages, patients: repos.patients, bot, adapters, addresses: repos.addresses, clock: deps.clock, logger: deps.logger });
   const proactive = new ProactiveMessenger({ patients: repos.patients, addresses: repos.addresses, adapters, bot, runtime, clock: deps.clock });
-  return { gateway, runtime, bot, proactive, onTurnError, onCarrierOptOut, optOuts };
+  return { gateway, runtime, bot, proactive, onTurnError, onCarrierOptOut, optOuts, busySms };
 }
 
 export type Conversations = ReturnType<typeof createConversations>;

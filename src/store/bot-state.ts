@@ -1,6 +1,9 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import { ETagConflictError } from '../lib/errors.js';
 import { isDuplicateKey, upsertById } from './duplicate.js';
+import { flowSince } from '../lib/conversation-state.js';
+import { forEachLimited } from '../lib/concurrency.js';
+import { LOOKUPS_AT_ONCE } from './bulk.js';
 import type { Models } from './models.js';
 
 const versionId = (key: string, version: number) => `${key}#${version}`;
@@ -45,24 +48,39 @@ export class MongoStorage implements Storage {
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...state } = item as Record<string, unknown> & { eTag?: string };
-        await this.writeVersion(key, JSON.stringify(state), eTag);
+        await this.writeVersion(key, JSON.stringify(state), eTag, flowSince(state));
       }),
     );
   }
 
   async delete(keys: string[]): Promise<void> {
     // A tombstone version: reads see nothing, and a write holding an older eTag still conflicts.
-    await Promise.all(keys.map((key) => this.writeVersion(key, null, undefined)));
+    await Promise.all(keys.map((key) => this.writeVersion(key, null, undefined, null)));
   }
 
-  private async writeVersion(key: string, data: string | null, eTag: string | undefined): Promise<void> {
+  /**
+   * Of these storage keys, those whose conversation has a flow open (a dialog waiting for the patient's answer),
+   * with when the patient last wrote in it, read from the pointers (no version read): a hint like the version
+   * they hold, enough to decide whether a reminder should wait.
+   */
+  async openFlows(keys: readonly string[]): Promise<Map<string, Date>> {
+    // One lookup by _id each, a few at a time: FerretDB matches an $in by scanning every pointer against every key.
+    const flows = new Map<string, Date>();
+    await forEachLimited(keys, LOOKUPS_AT_ONCE, async (key) => {
+      const doc = (await this.models.BotState.findById(key, { flowSince: 1 }).lean()) as { flowSince?: Date | null } | null;
+      if (doc?.flowSince) flows.set(key, doc.flowSince);
+    });
+    return flows;
+  }
+
+  private async writeVersion(key: string, data: string | null, eTag: string | undefined, flow: Date | null): Promise<void> {
     const unconditional = eTag === undefined || eTag === '*';
     for (;;) {
       const base = unconditional ? ((await this.latest(key))?.version ?? 0) : Number(eTag);
       if (!Number.isInteger(base) || base < 0) throw new ETagConflictError(key);
       const created = await this.insertVersion(key, base + 1, data);
       if (created) {
-        await this.afterWrite(key, base + 1);
+        await this.afterWrite(key, base + 1, flow);
         return;
       }
       if (!unconditional) throw new ETagConflictError(key);
@@ -85,8 +103,8 @@ export class MongoStorage implements Storage {
     return false;
   }
 
-  private async afterWrite(key: string, version: number): Promise<void> {
-    await upsertById(this.models.BotState, key, { $max: { version } });
+  private async afterWrite(key: string, version: number, flow: Date | null): Promise<void> {
+    await upsertById(this.models.BotState, key, { $max: { version }, $set: { flowSince: flow } });
     if (version > KEEP_STATE) await this.models.BotStateVersion.updateOne({ _id: versionId(key, version - KEEP_STATE) }, { $set: { data: null, emptied: true } });
     if (version > KEEP_IDS) await this.models.BotStateVersion.deleteOne({ _id: versionId(key, version - KEEP_IDS) });
   }

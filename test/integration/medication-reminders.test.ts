@@ -155,6 +155,52 @@ describe('answers to a dose reminder', () => {
     expect((await h.dose(key)).status).toBe('reminded');
   });
 
+  it('a late "taken" after the final check recorded the dose unconfirmed still counts', async () => {
+    const { patient, key } = await reminded();
+    await h.runUntil(new Date(h.clock.now().getTime() + 3 * 60 * MINUTE));
+    expect(h.sentTo(patient.phone).filter((m) => m.body === FOLLOWUP)).toHaveLength(1);
+    expect((await h.dose(key)).status).toBe('unconfirmed');
+    expect(await h.say(patient.phone, 'took it')).toEqual([expect.stringMatching(/recorded as taken/)]);
+    expect((await h.dose(key)).status).toBe('taken');
+  });
+
+  it('an answer that overtakes the record of its reminder still counts', async () => {
+    const patient = await h.enroll();
+    const slotAt = new Date(h.clock.now().getTime() + 2 * MINUTE);
+    const plan = await h.plan(patient.id, { times: [localIn(2)] });
+    const key = doseKeyOf(plan.id, slotAt);
+    await h.runUntil(new Date(slotAt.getTime() - 1_000));
+    // As in a batch between its sends and its records: the patient is marked asked, the dose not yet reminded.
+    await h.db.repositories.patients.markDoseAsked([patient.id], slotAt);
+    expect((await h.dose(key)).status).toBe('scheduled');
+    expect(await h.say(patient.phone, '1')).toEqual([expect.stringMatching(/recorded as taken/)]);
+    expect((await h.dose(key)).status).toBe('taken');
+    await h.runUntil(new Date(slotAt.getTime() + MINUTE));
+    expect(h.sentTo(patient.phone).filter((m) => m.body === REMINDER)).toEqual([]);
+    expect(await h.history(key)).toMatchObject({ status: 'skipped', reason: 'already_answered' });
+  });
+
+  it('waits while the patient is in the middle of another flow, then asks; the answer is read against the question', async () => {
+    const patient = await h.enroll();
+    // The check-in's first question leaves a flow open.
+    expect(await h.say(patient.phone, 'hi')).toEqual([expect.stringMatching(MENU)]);
+    expect(await h.say(patient.phone, '1')).toEqual([expect.stringMatching(/scale of 0 to 10/)]);
+    const slotAt = new Date(h.clock.now().getTime() + 2 * MINUTE);
+    const plan = await h.plan(patient.id, { times: [localIn(2)] });
+    const key = doseKeyOf(plan.id, slotAt);
+    await h.runUntil(new Date(slotAt.getTime() + MINUTE));
+    expect(h.sentTo(patient.phone).filter((m) => m.body === REMINDER)).toEqual([]);
+    expect((await h.liveJobs(patient.id)).find((job) => job.key === key)).toMatchObject({ status: 'deferred', reason: 'patient_busy' });
+    // They answer the check-in's question ("7" is its answer, not a dose's) and leave the flow unfinished; once
+    // they have been silent for half an hour the reminder goes out, and their "1" answers it.
+    expect(await h.say(patient.phone, '7')).not.toEqual([]);
+    expect((await h.dose(key)).status).toBe('scheduled');
+    await h.runUntil(new Date(h.clock.now().getTime() + 40 * MINUTE));
+    expect(h.sentTo(patient.phone).filter((m) => m.body === REMINDER)).toHaveLength(1);
+    expect(await h.say(patient.phone, '1')).toEqual([expect.stringMatching(/recorded as taken/)]);
+    expect((await h.dose(key)).status).toBe('taken');
+  });
+
   it('"chest pain" during a dose question gets the emergency reply and leaves the dose open', async () => {
     const { patient, key } = await reminded();
     const replies = await h.say(patient.phone, 'I have chest pain');

@@ -5,6 +5,8 @@
  * call it; it sends nothing itself.
  */
 import type { Clock } from '../../lib/clock.js';
+import { forEachLimited } from '../../lib/concurrency.js';
+import { AppError } from '../../lib/errors.js';
 import type { AlertRaiser } from '../alerts/service.js';
 import { quietHoursFor, type QuietHours } from '../messaging/quiet-hours.js';
 import type { OutreachStore } from '../outreach/ports.js';
@@ -17,6 +19,8 @@ import { parseDoseReply, pickDoses, type DoseReply, type OpenDose } from './repl
 import type { MedicationService, MissedDoseFact } from './service.js';
 
 const MINUTE_MS = 60_000;
+/** Dose updates of one batch in flight at once (each is a lookup and an update by key). */
+const DOSE_WRITES_AT_ONCE = 10;
 /** Reminded doses a reply can still answer: those of the last day (older ones have been settled as unconfirmed). */
 const OPEN_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
 /** At most this many stale doses settled per pass (one update each; normally there are none). */
@@ -37,6 +41,14 @@ export interface DoseOutreachDeps {
 }
 
 /** What a patient's reply did: recorded an answer, named a dose that is not open, or was no dose answer at all. */
+/** A dose question that went out: a reminder (or a snooze's), or the follow-up; `chain` is the reminder it follows. */
+export interface AskedDose {
+  patientId: string;
+  doseKey: string;
+  chain: string;
+  after: 'reminder' | 'followup';
+}
+
 export type ReplyOutcome =
   | { status: 'recorded'; answer: DoseReply['answer']; doses: OpenDose[]; minutes?: number; confirmation: string }
   | { status: 'which'; open: OpenDose[]; question: string }
@@ -46,10 +58,11 @@ export class DoseOutreach {
   constructor(private readonly deps: DoseOutreachDeps) {}
 
   /**
-   * The doses a reply may answer: the patient's reminded or snoozed doses of the last day, and the dose the
-   * question was about even if its final check has since recorded it unconfirmed (a late "taken" still counts).
+   * The doses a reply may answer: the patient's reminded or snoozed doses of the last day, and those the question
+   * was about even if their final check has since recorded them unconfirmed (a late "taken" still counts): the
+   * named dose, and doses asked about since the question went out (`askedSince`).
    */
-  async openDoses(patientId: string, askedKey?: string): Promise<OpenDose[]> {
+  async openDoses(patientId: string, askedKey?: string, askedSince?: Date): Promise<OpenDose[]> {
     const now = this.deps.clock.now();
     const [recent, plans, asked] = await Promise.all([
       this.deps.doses.forPatient(patientId, new Date(now.getTime() - OPEN_LOOKBACK_MS), new Date(now.getTime() + MINUTE_MS)),
@@ -58,7 +71,12 @@ export class DoseOutreach {
     ]);
     const names = new Map(plans.map((plan) => [plan.id, plan.displayName]));
     const answerable = (dose: DoseRecord) => dose.status !== 'scheduled' && OPEN_DOSE_STATUSES.includes(dose.status);
-    const open = recent.filter(answerable);
+    // Since the question: doses it reminded that the final check has settled since, and a dose whose reminder
+    // went out in the same batch but is not recorded as reminded yet (a quick answer can overtake that record).
+    const sinceQuestion = (dose: DoseRecord) =>
+      askedSince !== undefined &&
+      ((dose.status === 'unconfirmed' && dose.remindedAt !== undefined && dose.remindedAt >= askedSince) || (dose.status === 'scheduled' && dose.at <= askedSince));
+    const open = recent.filter((dose) => answerable(dose) || sinceQuestion(dose));
     if (asked && (answerable(asked) || asked.status === 'unconfirmed') && !open.some((dose) => dose.key === asked.key)) open.push(asked);
     return open.map((dose) => ({ key: dose.key, displayName: names.get(dose.planId) ?? 'medicine', localTime: dose.localTime, at: dose.at }));
   }
@@ -67,8 +85,8 @@ export class DoseOutreach {
    * Reads a reply to a dose question and records it on the dose(s) it names: the latest open one by default,
    * "morning" or "the 8pm one" picks another, "both" all. A bare "1"/"2"/"3" counts: the question offered them.
    */
-  async answer(patientId: string, text: string, askedKey?: string): Promise<ReplyOutcome> {
-    const open = await this.openDoses(patientId, askedKey);
+  async answer(patientId: string, text: string, askedKey?: string, askedSince?: Date): Promise<ReplyOutcome> {
+    const open = await this.openDoses(patientId, askedKey, askedSince);
     const reply = parseDoseReply(text, open.map((dose) => dose.displayName));
     if (!reply || open.length === 0) return { status: 'not_an_answer' };
     const picked = pickDoses(open, reply.which);
@@ -88,18 +106,23 @@ export class DoseOutreach {
   }
 
   /**
-   * After a reminder (or a snooze's reminder) went out: the dose is reminded, and its follow-up is scheduled
-   * DOSE_FOLLOWUP_MINUTES later under `<chain>:followup`.
+   * After a batch of dose questions went out: each dose is reminded, and its chain's next step is scheduled
+   * DOSE_FOLLOWUP_MINUTES later: after a reminder (or a snooze's), the follow-up `<chain>:followup`; after the
+   * follow-up, the final check `<chain>:final`. One lookup and one update per dose (by key), one insert for all.
    */
-  async reminded(patientId: string, doseKey: string, chain: string): Promise<void> {
-    await this.deps.medication.recordDoseEvent(doseKey, { type: 'reminded' });
-    await this.scheduleStep(patientId, doseKey, chain, 'followup');
+  async asked(questions: readonly AskedDose[]): Promise<void> {
+    await forEachLimited(questions, DOSE_WRITES_AT_ONCE, (question) =>
+      this.deps.medication.recordDoseEvent(question.doseKey, { type: 'reminded' }).catch((err: unknown) => {
+        // Gone with a changed plan while its question was out: nothing left to record.
+        if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+      }),
+    );
+    await this.scheduleSteps(questions.map(({ patientId, doseKey, chain, after }) => ({ patientId, doseKey, chain, step: after === 'followup' ? 'final' : 'followup' })));
   }
 
-  /** After the follow-up (sent or not sendable): the final check comes DOSE_FOLLOWUP_MINUTES later. */
-  async followedUp(patientId: string, doseKey: string, chain: string, sent: boolean): Promise<void> {
-    if (sent) await this.deps.medication.recordDoseEvent(doseKey, { type: 'reminded' });
-    await this.scheduleStep(patientId, doseKey, chain, 'final');
+  /** A follow-up that could not go out (opt-out, no consent): the final check still comes, the dose was reminded. */
+  async followUpNotSent(patientId: string, doseKey: string, chain: string): Promise<void> {
+    await this.scheduleSteps([{ patientId, doseKey, chain, step: 'final' }]);
   }
 
   /** The final check: a dose still open is recorded unconfirmed, which may complete a run of missed doses. */
@@ -156,10 +179,13 @@ export class DoseOutreach {
     await this.deps.outreach.schedule([{ key: payload.chain!, kind: 'dose_followup', patientId, dueAt: until, payload: { ...payload } }]);
   }
 
-  private async scheduleStep(patientId: string, doseKey: string, chain: string, step: 'followup' | 'final'): Promise<void> {
+  private async scheduleSteps(steps: { patientId: string; doseKey: string; chain: string; step: 'followup' | 'final' }[]): Promise<void> {
+    if (steps.length === 0) return;
     const dueAt = new Date(this.deps.clock.now().getTime() + this.deps.followupMinutes * MINUTE_MS);
-    const payload: FollowupPayload = { step, doseKey, chain };
-    await this.deps.outreach.schedule([{ key: chainKey(chain, step), kind: 'dose_followup', patientId, dueAt, payload: { ...payload } }]);
+    await this.deps.outreach.schedule(steps.map(({ patientId, doseKey, chain, step }) => {
+      const payload: FollowupPayload = { step, doseKey, chain };
+      return { key: chainKey(chain, step), kind: 'dose_followup', patientId, dueAt, payload: { ...payload } };
+    }));
   }
 }
 
