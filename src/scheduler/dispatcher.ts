@@ -67,6 +67,8 @@ export class Dispatcher {
   /** What hands over each kind (also for a benchmark's baseline that runs the same work under another scheduler). */
   readonly handlers: OutreachHandlers;
   private readonly kinds: OutreachKind[];
+  /** How long the last batch hand-over took per job (0 before the first): sizes the next batch. */
+  private batchMsPerJob = 0;
 
   constructor(private readonly options: DispatcherOptions) {
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -101,8 +103,9 @@ export class Dispatcher {
     });
     for (const kind of this.kinds) {
       const jobs = live.filter((job) => job.kind === kind && batched(job));
-      for (let start = 0; start < jobs.length; start += this.batchChunk()) {
+      for (let start = 0; start < jobs.length; ) {
         const chunk = jobs.slice(start, start + this.batchChunk());
+        start += chunk.length;
         if (clock.now().getTime() >= handOverUntil) notHandedOver.push(...chunk);
         else results.push(...(await this.handOverBatch(kind, chunk, now, leaseUntil)));
       }
@@ -128,13 +131,14 @@ export class Dispatcher {
   }
 
   /**
-   * Jobs per batch hand-over: with a send rate, as many as it sends in a quarter of the lease, so a batch started
-   * before the lease's last quarter is sent before the lease ends.
+   * Jobs per batch hand-over: no more than the send rate sends in a quarter of the lease, nor than the last batch's
+   * pace hands over in that time, so a batch started before the lease's last quarter ends within the lease.
    */
   private batchChunk(): number {
     const { smsRatePerSecond, leaseMs, batchSize } = this.options;
-    if (smsRatePerSecond === undefined) return batchSize;
-    return Math.max(1, Math.min(batchSize, Math.floor((smsRatePerSecond * leaseMs) / 4 / 1000)));
+    const byRate = smsRatePerSecond === undefined ? batchSize : Math.floor((smsRatePerSecond * leaseMs) / 4 / 1000);
+    const byPace = this.batchMsPerJob > 0 ? Math.floor(leaseMs / 4 / this.batchMsPerJob) : batchSize;
+    return Math.max(1, Math.min(batchSize, byRate, byPace));
   }
 
   /** One warning per tick (figures only) when the rate cannot send some minute's due jobs within the catch-up window. */
@@ -181,7 +185,9 @@ export class Dispatcher {
 
   private async handOverBatch(kind: OutreachKind, jobs: OutreachJob[], now: Date, leaseUntil: Date): Promise<OutreachResult[]> {
     try {
+      const started = this.options.clock.now().getTime();
       const outcomes = await this.options.batchHandlers![kind]!(jobs, { now, leaseUntil });
+      this.batchMsPerJob = (this.options.clock.now().getTime() - started) / jobs.length;
       if (outcomes.length !== jobs.length) throw new Error(`a ${kind} batch handler gave ${outcomes.length} outcomes for ${jobs.length} jobs`);
       return jobs.map((job, index) => checked(job, outcomes[index]!, now));
     } catch (err) {

@@ -216,6 +216,25 @@ describe('outreach dispatcher on the real database', () => {
     expect((await history()).filter((job) => job.status === 'skipped').map((job) => job.key)).toEqual(['med:plan1:0000', 'med:plan1:0005', 'med:plan1:0010', 'med:plan1:0015', 'med:plan1:0020']);
   });
 
+  it('sizes the next batch by the last one\'s pace, so a batch ends within the lease', async () => {
+    await db.repositories.outreach.schedule(newJobs(30, T0));
+    const batches: number[] = [];
+    const dispatch = dispatcher(recorder().handler, {
+      batchSize: 10,
+      batchHandlers: {
+        // 3 s per job: a quarter of the 60 s lease holds 5.
+        medication_reminder: async (jobs) => {
+          batches.push(jobs.length);
+          clock.set(clock.now().getTime() - T0.getTime() + 3_000 * jobs.length);
+          return jobs.map(() => ({ status: 'sent' }));
+        },
+      },
+    });
+    expect(await dispatch.tick(clock.now())).toMatchObject({ claimed: 10, sent: 10 });
+    expect(await dispatch.tick(clock.now())).toMatchObject({ claimed: 10, sent: 10 });
+    expect(batches).toEqual([10, 5, 5]);
+  });
+
   it('retries every job of a batch whose handler throws or answers for the wrong number of jobs', async () => {
     await db.repositories.outreach.schedule(newJobs(4, T0));
     let calls = 0;
