@@ -25,8 +25,9 @@ export type PendingQuestion = (context: TurnContext, lastMessageAt: number | und
 /**
  * The activity handler: every message continues the conversation's active dialog (whose base class takes the
  * safety interrupts first) or starts the main dialog, then the conversation state is saved with its eTag, so a
- * concurrent turn is detected. Proactive dialogs (a dose question) sit beside the main dialog at the root, so a
- * proactive turn can begin one and the patient's reply is read in its context.
+ * concurrent turn is detected. Proactive dialogs (a check-in question, the dose dialog) sit beside the main dialog
+ * at the root, so a proactive turn can begin one, or a pending question (a dose reminder the scheduler sent)
+ * begins one for the patient's next message, and the reply is read in its context.
  */
 export class CareLoopBot extends ActivityHandler {
   private readonly dialogs: DialogSet;

@@ -62,7 +62,7 @@ export interface ConversationDeps {
   staffPagesPerMinute?: number;
   /** Dialogs a proactive message can begin (`ProactiveMessenger.begin`), beside the main dialog. */
   proactiveDialogs?: (services: { safety: SafetyService }) => Dialog[];
-  /** Medication dose questions and answers: registers the dose dialog (dialogs/dose-dialog.ts) for reminders to begin. */
+  /** Medication dose answers: registers the dose dialog (dialogs/dose-dialog.ts), begun by a patient's first SMS after a reminder. */
   doseOutreach?: DoseOutreach;
   /** Post-op check-ins: registers the check-in dialog (dialogs/postop-checkin-dialog.ts) for the scheduler to begin. */
   postopCheckIns?: PostopCheckIns;

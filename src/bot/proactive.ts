@@ -58,7 +58,7 @@ export class ProactiveMessenger {
   }
 
   /**
-   * Begins a dialog registered with the bot (e.g. a dose question) with `options`; its first step asks, and the
+   * Begins a dialog registered with the bot (e.g. a check-in question) with `options`; its first step asks, and the
    * patient's reply is read in that dialog, after the safety interrupts. The dialog is begun only when its
    * question went out: a refusal (quiet hours, no consent, opted out) or failure leaves the conversation as it was.
    */

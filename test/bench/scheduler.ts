@@ -1,7 +1,8 @@
 /**
  * `npm run bench:scheduler`: how fast due medication reminders reach the local Twilio-compatible server, end to end
- * (claim, the reminder handler, the dose dialog's first turn, the outbound gateway with its consent and opt-out
- * checks and durable message record, the real twilio library, the follow-up job, the outcome recorded).
+ * (claim, the batch reminder handler with its dose, plan, patient and busy lookups, the outbound gateway's
+ * sendMany with its consent and opt-out checks and durable message records, the real twilio library, the doses
+ * reminded and the follow-up jobs, the outcomes recorded).
  *
  * For each database (embedded FerretDB over SQLite; FerretDB over PostgreSQL on 127.0.0.1:5432) and each size
  * (10,000 and 100,000 jobs due in the same minute): throughput (jobs per second, from the due minute to the last
