@@ -40,7 +40,6 @@ export interface DoseOutreachDeps {
   followupMinutes: number;
 }
 
-/** What a patient's reply did: recorded an answer, named a dose that is not open, or was no dose answer at all. */
 /** A dose question that went out: a reminder (or a snooze's), or the follow-up; `chain` is the reminder it follows. */
 export interface AskedDose {
   patientId: string;
@@ -49,6 +48,7 @@ export interface AskedDose {
   after: 'reminder' | 'followup';
 }
 
+/** What a patient's reply did: recorded an answer, named a dose that is not open, or was no dose answer at all. */
 export type ReplyOutcome =
   | { status: 'recorded'; answer: DoseReply['answer']; doses: OpenDose[]; minutes?: number; confirmation: string }
   | { status: 'which'; open: OpenDose[]; question: string }
