@@ -46,7 +46,7 @@ export interface ConversationDeps {
   /** Conversation state (botbuilder Storage with eTags: MongoDB, or the benchmark's MemoryStorage baseline). */
   stateStorage: Storage;
   /**
-   * Of these state keys, those whose conversation has a flow open, with when the patient last wrote (one query:
+   * Of these state keys, those whose conversation has a flow open, with when the patient last wrote (one lookup each:
    * MongoStorage.openFlows); absent, each conversation's state is read.
    */
   openFlows?: (keys: readonly string[]) => Promise<Map<string, Date>>;

@@ -2,8 +2,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { ETagConflictError } from '../lib/errors.js';
 import { isDuplicateKey, upsertById } from './duplicate.js';
 import { flowSince } from '../lib/conversation-state.js';
-import { forEachLimited } from '../lib/concurrency.js';
-import { LOOKUPS_AT_ONCE } from './bulk.js';
+import { lookUpEach } from './bulk.js';
 import type { Models } from './models.js';
 
 const versionId = (key: string, version: number) => `${key}#${version}`;
@@ -64,13 +63,11 @@ export class MongoStorage implements Storage {
    * they hold, enough to decide whether a reminder should wait.
    */
   async openFlows(keys: readonly string[]): Promise<Map<string, Date>> {
-    // One lookup by _id each, a few at a time: FerretDB matches an $in by scanning every pointer against every key.
-    const flows = new Map<string, Date>();
-    await forEachLimited(keys, LOOKUPS_AT_ONCE, async (key) => {
+    const open = await lookUpEach(keys, async (key) => {
       const doc = (await this.models.BotState.findById(key, { flowSince: 1 }).lean()) as { flowSince?: Date | null } | null;
-      if (doc?.flowSince) flows.set(key, doc.flowSince);
+      return doc?.flowSince ? ([key, doc.flowSince] as const) : undefined;
     });
-    return flows;
+    return new Map(open);
   }
 
   private async writeVersion(key: string, data: string | null, eTag: string | undefined, flow: Date | null): Promise<void> {

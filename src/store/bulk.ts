@@ -1,3 +1,5 @@
+import { forEachLimited } from '../lib/concurrency.js';
+
 /**
  * Batch reads and writes shaped for FerretDB's cost model (ARCHITECTURE.md): a filter that is exactly
  * `{ _id: value }` is an index lookup, while `{ _id: { $in: [...] } }` scans the collection and compares every
@@ -10,6 +12,16 @@
 export const LOOKUPS_AT_ONCE = 8;
 /** Operations per bulkWrite. */
 export const BULK_OPERATIONS = 25;
+
+/** Each id's document by `get` (one lookup by _id each, LOOKUPS_AT_ONCE at a time), those found, in no particular order. */
+export async function lookUpEach<T>(ids: readonly string[], get: (id: string) => Promise<T | undefined>): Promise<T[]> {
+  const found: T[] = [];
+  await forEachLimited(ids, LOOKUPS_AT_ONCE, async (id) => {
+    const doc = await get(id);
+    if (doc !== undefined) found.push(doc);
+  });
+  return found;
+}
 
 type BulkModel = { bulkWrite(ops: { updateOne: { filter: { _id: string }; update: Record<string, unknown> } }[], options: { ordered: false }): PromiseLike<unknown> };
 

@@ -8,7 +8,7 @@ export type NewMedicationPlan = PlanInput & { patientId: string };
 export interface MedicationPlanRepository {
   create(plan: NewMedicationPlan): Promise<MedicationPlan>;
   get(id: string): Promise<MedicationPlan | undefined>;
-  /** The plans with these ids, in no particular order (one query: a batch of reminders). */
+  /** The plans with these ids, in no particular order (a batch of reminders). */
   getMany(ids: readonly string[]): Promise<MedicationPlan[]>;
   /** The patient's plans, oldest first. */
   listForPatient(patientId: string): Promise<MedicationPlan[]>;

@@ -142,10 +142,10 @@ export class OutboundGateway {
 
   /**
    * Sends a batch of proactive messages (dose reminders) with the same checks, records and outcomes as `send`
-   * gives each, in a constant number of queries for the batch: the opt-outs in one query per channel (the
-   * patients come with the batch, read moments before), the outbox entries and the messages in one insert
-   * each, then the sends (SEND_CONCURRENCY at a time, at the provider's rate), the provider ids in bulk and the
-   * settled entries in one delete. A failed send is retried or failed as `send` does.
+   * gives each, in a constant number of commands for the batch beside one opt-out lookup per address (the
+   * patients come with the batch, read moments before): the outbox entries and the messages in one insert
+   * each, then the sends (SEND_CONCURRENCY at a time, at the provider's rate), the provider ids in bulk updates
+   * and the settled entries in one delete. A failed send is retried or failed as `send` does.
    */
   async sendMany(requests: readonly OutboundRequest[], patients: ReadonlyMap<string, Patient>): Promise<SendOutcome[]> {
     if (requests.some((request) => request.kind !== 'proactive')) throw new Error('sendMany sends proactive messages only');
@@ -242,19 +242,14 @@ export class OutboundGateway {
   async retryFailed(now: Date = this.deps.clock.now()): Promise<SweepCounts> {
     const due = await this.deps.messages.outbox.due(now, SWEEP_BATCH);
     const counts: SweepCounts = { due: due.length, sent: 0, matched: 0, retrying: 0, deferred: 0, failed: 0, settled: 0, skipped: 0 };
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length) {
-        const entry = due[next++]!;
-        try {
-          counts[await this.settle(entry)] += 1;
-        } catch (err) {
-          counts.skipped += 1;
-          this.deps.logger.error({ err, messageId: entry.messageId, channel: entry.channel }, 'settling an outbound message failed; the next sweep tries again');
-        }
+    await forEachLimited(due, SWEEP_CONCURRENCY, async (entry) => {
+      try {
+        counts[await this.settle(entry)] += 1;
+      } catch (err) {
+        counts.skipped += 1;
+        this.deps.logger.error({ err, messageId: entry.messageId, channel: entry.channel }, 'settling an outbound message failed; the next sweep tries again');
       }
-    };
-    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
+    });
     return counts;
   }
 

@@ -104,7 +104,7 @@ export interface ContactDirectory {
   get(channel: MessageChannel, address: string): Promise<{ patientId?: string; optedOut: boolean } | undefined>;
   /** Only the opt-out (one lookup): what every outbound message checks. */
   isOptedOut(channel: MessageChannel, address: string): Promise<boolean>;
-  /** Which of these addresses opted out (one query: a batch of proactive messages). */
+  /** Which of these addresses opted out (a batch of proactive messages). */
   optedOutAmong(channel: MessageChannel, addresses: readonly string[]): Promise<Set<string>>;
   /** Records an opt-out or opt-in for the address, known patient or not. */
   setOptedOut(channel: MessageChannel, address: string, optedOut: boolean, at: Date): Promise<void>;

@@ -37,9 +37,9 @@ export interface PatientFilter {
 export interface PatientRepository {
   create(patient: NewPatient): Promise<Patient>;
   get(id: string): Promise<Patient | undefined>;
-  /** The patients with these ids, in no particular order (one query: a batch of reminders). */
+  /** The patients with these ids, in no particular order (a batch of reminders). */
   getMany(ids: readonly string[]): Promise<Patient[]>;
-  /** Records that these patients were just asked about a dose (one query). */
+  /** Records that these patients were just asked about a dose (bulk updates). */
   markDoseAsked(ids: readonly string[], at: Date): Promise<void>;
   /** The active patient holding this phone number (a lookup by _id, not a scan). */
   findByPhone(phone: string): Promise<Patient | undefined>;

@@ -20,7 +20,7 @@ export interface MedicationHandlerDeps {
   quietHours: QuietHours;
   /**
    * Of these SMS numbers, those whose conversation has a flow the patient was in lately (a symptom check, a
-   * check-in): a dose question waits for them, so their next "yes" is not read as its answer (one query).
+   * check-in): a dose question waits for them, so their next "yes" is not read as its answer (one lookup each).
    */
   busy(phones: readonly string[], now: Date): Promise<Set<string>>;
   /** Sends a batch of SMS through the outbound gateway (OutboundGateway.sendMany). */

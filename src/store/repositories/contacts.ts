@@ -2,8 +2,7 @@ import type { MessageChannel } from '../../domain/messaging/types.js';
 import type { ContactDirectory } from '../../domain/messaging/ports.js';
 import { AppError } from '../../lib/errors.js';
 import { isDuplicateKey, upsertById } from '../duplicate.js';
-import { forEachLimited } from '../../lib/concurrency.js';
-import { LOOKUPS_AT_ONCE } from '../bulk.js';
+import { lookUpEach } from '../bulk.js';
 import type { Models } from '../models.js';
 
 const contactId = (channel: MessageChannel, address: string) => `${channel}:${address}`;
@@ -30,12 +29,7 @@ export class MongoContactDirectory implements ContactDirectory {
   }
 
   async optedOutAmong(channel: MessageChannel, addresses: readonly string[]): Promise<Set<string>> {
-    // One lookup by _id each, a few at a time: FerretDB matches an $in by scanning every contact against every id.
-    const optedOut = new Set<string>();
-    await forEachLimited([...new Set(addresses)], LOOKUPS_AT_ONCE, async (address) => {
-      if (await this.isOptedOut(channel, address)) optedOut.add(address);
-    });
-    return optedOut;
+    return new Set(await lookUpEach([...new Set(addresses)], async (address) => ((await this.isOptedOut(channel, address)) ? address : undefined)));
   }
 
   /** The active patient holding the address, if any (one lookup: the inbound SMS path). */

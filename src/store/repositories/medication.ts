@@ -5,8 +5,7 @@ import type { MedicationPlan, PlanInput } from '../../domain/medication/plan.js'
 import type { ActivePlan, DoseRepository, MedicationPlanRepository, NewDose, NewMedicationPlan } from '../../domain/medication/ports.js';
 import { trusted, type Models } from '../models.js';
 import { withId } from '../paging.js';
-import { forEachLimited } from '../../lib/concurrency.js';
-import { LOOKUPS_AT_ONCE } from '../bulk.js';
+import { lookUpEach } from '../bulk.js';
 import { insertNew } from '../duplicate.js';
 
 type PlanDoc = Omit<MedicationPlan, 'id'> & { _id: unknown };
@@ -42,14 +41,8 @@ export class MongoMedicationPlanRepository implements MedicationPlanRepository {
     return doc ? toPlan(doc) : undefined;
   }
 
-  async getMany(ids: readonly string[]): Promise<MedicationPlan[]> {
-    // One lookup by _id each, a few at a time: FerretDB matches an $in by scanning every plan against every id.
-    const found: MedicationPlan[] = [];
-    await forEachLimited(ids, LOOKUPS_AT_ONCE, async (id) => {
-      const plan = await this.get(id);
-      if (plan) found.push(plan);
-    });
-    return found;
+  getMany(ids: readonly string[]): Promise<MedicationPlan[]> {
+    return lookUpEach(ids, (id) => this.get(id));
   }
 
   async listForPatient(patientId: string): Promise<MedicationPlan[]> {
@@ -105,10 +98,8 @@ export class MongoDoseRepository implements DoseRepository {
     return doc ? toDose(doc) : undefined;
   }
 
-  async getMany(keys: readonly string[]): Promise<DoseRecord[]> {
-    // One lookup by _id each: a handful of keys, and each is an index lookup where $in would scan on FerretDB.
-    const found = await Promise.all(keys.map((key) => this.get(key)));
-    return found.filter((dose): dose is DoseRecord => dose !== undefined);
+  getMany(keys: readonly string[]): Promise<DoseRecord[]> {
+    return lookUpEach(keys, (key) => this.get(key));
   }
 
   async update(key: string, changes: Partial<DoseRecord> & { status: DoseRecord['status'] }, at: Date): Promise<DoseRecord | undefined> {

@@ -2,8 +2,7 @@ import mongoose, { type Model } from 'mongoose';
 import type { Page, PageRequest } from '../../domain/common.js';
 import type { ConsentRecord } from '../../domain/consent/consent.js';
 import type { ConsentLog, NewPatient, Patient, PatientFilter, PatientRepository } from '../../domain/patients/ports.js';
-import { forEachLimited } from '../../lib/concurrency.js';
-import { bulkUpdateById, LOOKUPS_AT_ONCE } from '../bulk.js';
+import { bulkUpdateById, lookUpEach } from '../bulk.js';
 import type { Models } from '../models.js';
 import { findPage, statusFilter, withId } from '../paging.js';
 import type { MongoContactDirectory } from './contacts.js';
@@ -43,14 +42,8 @@ export class MongoPatientRepository implements PatientRepository {
     return doc ? toPatient(doc) : undefined;
   }
 
-  async getMany(ids: readonly string[]): Promise<Patient[]> {
-    // One lookup by _id each, a few at a time: FerretDB matches an $in by scanning every patient against every id.
-    const found: Patient[] = [];
-    await forEachLimited(ids, LOOKUPS_AT_ONCE, async (id) => {
-      const patient = await this.get(id);
-      if (patient) found.push(patient);
-    });
-    return found;
+  getMany(ids: readonly string[]): Promise<Patient[]> {
+    return lookUpEach(ids, (id) => this.get(id));
   }
 
   async markDoseAsked(ids: readonly string[], at: Date): Promise<void> {
