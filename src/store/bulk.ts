@@ -23,7 +23,9 @@ export async function lookUpEach<T>(ids: readonly string[], get: (id: string) =>
   return found;
 }
 
-type BulkModel = { bulkWrite(ops: { updateOne: { filter: { _id: string }; update: Record<string, unknown> } }[], options: { ordered: false }): PromiseLike<unknown> };
+type UpdateOp = { updateOne: { filter: { _id: string }; update: Record<string, unknown> } };
+type DeleteOp = { deleteOne: { filter: { _id: string } } };
+type BulkModel = { bulkWrite(ops: UpdateOp[] | DeleteOp[], options: { ordered: false }): PromiseLike<{ deletedCount: number }> };
 
 /** `$set`s each document by _id, BULK_OPERATIONS per command. */
 export async function bulkUpdateById(model: BulkModel, updates: readonly { id: string; set: Record<string, unknown> }[]): Promise<void> {
@@ -31,4 +33,14 @@ export async function bulkUpdateById(model: BulkModel, updates: readonly { id: s
     const chunk = updates.slice(start, start + BULK_OPERATIONS);
     await model.bulkWrite(chunk.map(({ id, set }) => ({ updateOne: { filter: { _id: id }, update: { $set: set } } })), { ordered: false });
   }
+}
+
+/** Deletes each document by _id, BULK_OPERATIONS per command (a deleteMany by `$in` scans the collection); how many went. */
+export async function bulkDeleteById(model: BulkModel, ids: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (let start = 0; start < ids.length; start += BULK_OPERATIONS) {
+    const chunk = ids.slice(start, start + BULK_OPERATIONS);
+    deleted += (await model.bulkWrite(chunk.map((id) => ({ deleteOne: { filter: { _id: id } } })), { ordered: false })).deletedCount;
+  }
+  return deleted;
 }

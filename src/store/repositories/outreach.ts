@@ -1,6 +1,7 @@
 import type { OutreachStore } from '../../domain/outreach/ports.js';
 import type { NewOutreachJob, OutreachJob, OutreachKind, OutreachResult } from '../../domain/outreach/types.js';
 import type { Clock } from '../../lib/clock.js';
+import { bulkDeleteById } from '../bulk.js';
 import { insertNew } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
 
@@ -39,8 +40,11 @@ export class MongoOutreachStore implements OutreachStore {
 
   async due(now: Date, limit: number, kinds: readonly OutreachKind[], excludeKeys: string[] = []): Promise<OutreachJob[]> {
     const filter = { dueAt: trusted({ $lte: now }), kind: trusted({ $in: kinds }), ...(excludeKeys.length > 0 ? { _id: trusted({ $nin: excludeKeys }) } : {}) };
-    const docs = await this.models.OutreachJob.find(filter).sort({ dueAt: 1, _id: 1 }).limit(limit).lean();
-    return (docs as unknown as JobDoc[]).map(toJob);
+    // No sort in the query: FerretDB stops scanning at the limit only when it need not sort (measured with 10,000
+    // due jobs: 77 ms unsorted, 775 ms sorted), and MongoDB walks its dueAt index in order anyway. Every job found
+    // is due, so the batch is a fair one either way; within it, the oldest go first.
+    const docs = await this.models.OutreachJob.find(filter).limit(limit).lean();
+    return (docs as unknown as JobDoc[]).map(toJob).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async claim(jobs: OutreachJob[], owner: string, leaseUntil: Date): Promise<{ won: OutreachJob[]; lost: OutreachJob[] }> {
@@ -49,7 +53,7 @@ export class MongoOutreachStore implements OutreachStore {
   }
 
   async release(jobs: OutreachJob[]): Promise<void> {
-    if (jobs.length > 0) await this.models.OutreachClaim.deleteMany({ _id: trusted({ $in: jobs.map(claimId) }) });
+    await bulkDeleteById(this.models.OutreachClaim, jobs.map(claimId));
   }
 
   async reopenAbandoned(lost: OutreachJob[], now: Date): Promise<number> {
@@ -76,7 +80,7 @@ export class MongoOutreachStore implements OutreachStore {
         return { ...fields, _id: key, attempts: job.attempts + 1, status, ...why, updatedAt: now, finishedAt: now };
       });
       await insertNew(this.models.OutreachHistory, history, 'recording finished outreach jobs');
-      await this.models.OutreachJob.deleteMany({ _id: keysIn(final.map((result) => result.job)) });
+      await bulkDeleteById(this.models.OutreachJob, final.map((result) => result.job.key));
     }
     // Deferred jobs share their new dueAt in batches (quiet hours end at one instant per zone): one update per
     // group. The next attempt gets a new claim id, so a reader that saw the job before still cannot claim it.
@@ -91,8 +95,7 @@ export class MongoOutreachStore implements OutreachStore {
   }
 
   async cancel(keys: string[]): Promise<number> {
-    if (keys.length === 0) return 0;
-    return (await this.models.OutreachJob.deleteMany({ _id: trusted({ $in: keys }) })).deletedCount;
+    return bulkDeleteById(this.models.OutreachJob, keys);
   }
 
   async upcoming(patientId: string, until: Date): Promise<OutreachJob[]> {
