@@ -1,9 +1,10 @@
 // Command ferretdb starts FerretDB v1.24 embedded, for CareLoop's development, tests and the embedded default.
 //
 // Why our own main: upstream cmd/ferretdb panics under `go install` (missing version.txt); an embedding
-// module does not. It also fixes a measured cost problem of the SQLite backend: FerretDB creates its `_id`
-// index on a different expression than the one it queries, so every lookup by _id scans the table. We add an
-// index on the queried expression for every collection table, at start and as collections appear.
+// module does not. It also fixes a measured cost problem of both backends: FerretDB's own `_id` index cannot
+// serve the query it makes to find a document by _id, so every lookup, update and delete by _id scans the table.
+// We add an index that can, for every collection table, at start and as collections appear (idindex.go for
+// SQLite; pgidindex.go for PostgreSQL, which also needs custom query plans).
 //
 // Protocol with the Node process that starts it: once listening it prints one line `READY <mongodb uri>` on
 // stdout and writes the same URI (with its pid) to --state-file; it stops cleanly on SIGTERM/SIGINT, or when
@@ -33,7 +34,7 @@ func main() {
 	stateFile := flag.String("state-file", "", "where to write {pid, uri} once ready; removed on exit")
 	stdinEOFExit := flag.Bool("stdin-eof-exit", false, "stop when stdin closes (the parent is gone)")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
-	idIndex := flag.Bool("id-index", true, "add the _id lookup index to SQLite tables (false only to measure its effect)")
+	idIndex := flag.Bool("id-index", true, "add the _id lookup index to collection tables (false only to measure its effect)")
 	flag.Parse()
 
 	if err := run(*handler, *sqliteDir, *postgresURL, *listen, *stateFile, *stdinEOFExit, *idIndex, *logLevel); err != nil {
@@ -69,7 +70,11 @@ func run(handler, sqliteDir, postgresURL, listen, stateFile string, stdinEOFExit
 		if postgresURL == "" {
 			return fmt.Errorf("--postgresql-url is required with --handler postgresql")
 		}
-		conf.PostgreSQLURL = postgresURL
+		withPlans, err := withCustomPlans(postgresURL)
+		if err != nil {
+			return err
+		}
+		conf.PostgreSQLURL = withPlans
 	default:
 		return fmt.Errorf("unknown --handler %q (sqlite or postgresql)", handler)
 	}
@@ -101,6 +106,9 @@ func run(handler, sqliteDir, postgresURL, listen, stateFile string, stdinEOFExit
 	}
 	if handler == "sqlite" && idIndex {
 		go keepIDIndexes(ctx, logger, filepath.Clean(conf.SQLiteURL[len("file:"):]))
+	}
+	if handler == "postgresql" && idIndex {
+		go keepPgIDIndexes(ctx, logger, conf.PostgreSQLURL)
 	}
 	fmt.Printf("READY %s\n", uri)
 
