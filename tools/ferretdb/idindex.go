@@ -24,9 +24,7 @@ func keepIDIndexes(ctx context.Context, logger *slog.Logger, dir string) {
 		}
 	}()
 
-	ticker := time.NewTicker(time.Second)
-	defer ticker.Stop()
-	for {
+	everySecond(ctx, func() {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.sqlite"))
 		for _, file := range files {
 			db := dbs[file]
@@ -44,6 +42,16 @@ func keepIDIndexes(ctx context.Context, logger *slog.Logger, dir string) {
 				logger.Debug("adding _id indexes", "error", err)
 			}
 		}
+	})
+}
+
+// everySecond runs work now and then once a second until ctx is done: the index keepers look for new
+// collection tables this way.
+func everySecond(ctx context.Context, work func()) {
+	ticker := time.NewTicker(time.Second)
+	defer ticker.Stop()
+	for {
+		work()
 		select {
 		case <-ctx.Done():
 			return

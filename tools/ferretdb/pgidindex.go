@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"time"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -35,63 +35,56 @@ func withCustomPlans(postgresURL string) (string, error) {
 
 // keepPgIDIndexes adds our GIN index to every FerretDB collection table, at start and as collections appear.
 func keepPgIDIndexes(ctx context.Context, logger *slog.Logger, postgresURL string) {
-	ticker := time.NewTicker(time.Second)
-	defer ticker.Stop()
 	var conn *pgx.Conn
 	defer func() {
 		if conn != nil {
 			conn.Close(context.Background())
 		}
 	}()
-	for {
+	everySecond(ctx, func() {
 		if conn == nil || conn.IsClosed() {
 			c, err := pgx.Connect(ctx, postgresURL)
 			if err != nil {
 				logger.Debug("connecting for _id indexes", "error", err)
-			} else {
-				conn = c
+				return
 			}
+			conn = c
 		}
-		if conn != nil {
-			if err := indexPgTables(ctx, conn); err != nil {
-				logger.Debug("adding _id indexes", "error", err)
-			}
+		if err := indexPgTables(ctx, conn); err != nil {
+			logger.Debug("adding _id indexes", "error", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-	}
+	})
+}
+
+// pgIndexName is our index's name on a table: within PostgreSQL's 63 bytes, keeping the table name's end (FerretDB
+// ends it with a hash of the collection name, so two tables of one schema never share it).
+func pgIndexName(table string) string {
+	return "clid_" + table[max(0, len(table)-58):]
 }
 
 // indexPgTables indexes the collection tables that lack our index. FerretDB keeps a database as a schema with a
 // `_ferretdb_database_metadata` table, one row per collection naming its table. Asked every time rather than
 // remembered: a dropped and re-created collection gets a table without the index.
 func indexPgTables(ctx context.Context, conn *pgx.Conn) error {
-	rows, err := conn.Query(ctx, `SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	schemas, err := queryStrings(ctx, conn, `SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relname = '_ferretdb_database_metadata' AND c.relkind = 'r'`)
 	if err != nil {
 		return err
 	}
-	schemas, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
 	for _, schema := range schemas {
-		q := fmt.Sprintf(`SELECT m._jsonb->>'table' FROM %s m WHERE NOT EXISTS
-			(SELECT 1 FROM pg_indexes i WHERE i.schemaname = $1 AND i.indexname = 'clid_' || right(m._jsonb->>'table', 58))`,
-			pgx.Identifier{schema, "_ferretdb_database_metadata"}.Sanitize())
-		rows, err = conn.Query(ctx, q, schema)
+		tables, err := queryStrings(ctx, conn, fmt.Sprintf(`SELECT _jsonb->>'table' FROM %s`, pgx.Identifier{schema, "_ferretdb_database_metadata"}.Sanitize()))
 		if err != nil {
 			return fmt.Errorf("listing tables of %s: %w", schema, err)
 		}
-		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		indexes, err := queryStrings(ctx, conn, `SELECT indexname FROM pg_indexes WHERE schemaname = $1`, schema)
 		if err != nil {
-			return err
+			return fmt.Errorf("listing indexes of %s: %w", schema, err)
 		}
 		for _, table := range tables {
-			index := "clid_" + table[max(0, len(table)-58):]
+			index := pgIndexName(table)
+			if slices.Contains(indexes, index) {
+				continue
+			}
 			create := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s USING gin ((_jsonb->'_id'))`,
 				pgx.Identifier{index}.Sanitize(), pgx.Identifier{schema, table}.Sanitize())
 			if _, err = conn.Exec(ctx, create); err != nil {
@@ -100,4 +93,13 @@ func indexPgTables(ctx context.Context, conn *pgx.Conn) error {
 		}
 	}
 	return nil
+}
+
+// queryStrings runs a query whose rows are one string each.
+func queryStrings(ctx context.Context, conn *pgx.Conn, query string, args ...any) ([]string, error) {
+	rows, err := conn.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
