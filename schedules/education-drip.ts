@@ -19,9 +19,11 @@ export interface EducationDripContext {
 export const educationDrip: Job<EducationDripContext> = {
   name: 'education-drip',
   cron: '*/15 * * * *',
-  async run({ due, tipFor, proactive, clock }) {
+  async run({ due, tipFor, proactive, clock, signal }) {
     const counts = { sent: 0, blocked: 0, already_sent: 0, no_address: 0, unknown_article: 0, failed: 0 };
     for (const item of await due(clock.now())) {
+      // A stopping process sends no more; the next run sends the rest (each tip's key sends it once).
+      if (signal?.aborted) break;
       const text = tipFor(item.articleId);
       if (!text) {
         counts.unknown_article += 1;

@@ -16,9 +16,9 @@ export interface ReplyRecoveryContext {
 export const replyRecovery: Job<ReplyRecoveryContext> = {
   name: 'reply-recovery',
   cron: '*/10 * * * * *',
-  async run({ runtime, gateway, clock }) {
-    const turns = await runtime.recoverPending(clock.now());
-    const sends = await gateway.retryFailed(clock.now());
+  async run({ runtime, gateway, clock, signal }) {
+    const turns = await runtime.recoverPending(clock.now(), signal);
+    const sends = await gateway.retryFailed(clock.now(), signal);
     return {
       turns_due: turns.due, turns_answered: turns.answered, turns_held: turns.held, turns_failed: turns.failed,
       sends_due: sends.due, sends_sent: sends.sent, sends_matched: sends.matched, sends_retrying: sends.retrying, sends_failed: sends.failed,

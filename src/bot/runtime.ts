@@ -126,7 +126,7 @@ export class ConversationRuntime {
    * same queue as new messages. Only one instance wins each takeover (a claim by insert), and the replies keep the
    * keys of the first run, so nothing is answered twice. Run it at start and periodically.
    */
-  async recoverPending(now: Date = this.deps.clock.now()): Promise<RecoveryCounts> {
+  async recoverPending(now: Date = this.deps.clock.now(), signal?: AbortSignal): Promise<RecoveryCounts> {
     const due = (await this.deps.messages.turns.due(now, RECOVERY_BATCH)).filter((turn) => !this.queued.has(turn.messageId));
     const counts: RecoveryCounts = { due: due.length, answered: 0, skipped: 0, held: 0, failed: 0 };
     const byConversation = new Map<string, PendingTurn[]>();
@@ -136,7 +136,8 @@ export class ConversationRuntime {
     }
     const conversations = [...byConversation.values()];
     const worker = async () => {
-      for (let turns = conversations.shift(); turns; turns = conversations.shift()) {
+      // A stopping process starts no further conversation (what is left stays pending for the next sweep).
+      for (let turns = conversations.shift(); turns && !signal?.aborted; turns = conversations.shift()) {
         for (const turn of turns) {
           const outcome = await this.runInbound(recordedFrom(turn), { resolvePatient: true }).catch((err: unknown) => {
             this.deps.logger.error({ err, messageId: turn.messageId, channel: turn.channel }, 'recovered turn failed; it stays pending');

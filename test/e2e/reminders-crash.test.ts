@@ -85,7 +85,7 @@ describe('SIGKILL twice while dispatching 10,000 reminders', () => {
     expect(logs).not.toContain(PHONE_PREFIX);
     const last = workers.at(-1)!;
     last.child.kill('SIGTERM');
-    expect(await last.exited).toBe(0);
+    expect(await last.exited, `the last worker's log:\n${last.output().slice(-6000)}`).toBe(0);
   });
 });
 

@@ -121,6 +121,9 @@ describe('inbound turns are durable', () => {
     expect(await db.models.PendingTurn.countDocuments({ _id: `sms:${sid}` })).toBe(1);
 
     clock.advance(TURN_LEASE_MS);
+    // A process that is stopping (SIGTERM) starts no turn: the message stays pending for the next sweep.
+    expect(await runtimeOf(1).recoverPending(clock.now(), AbortSignal.abort())).toMatchObject({ due: 1, answered: 0 });
+    expect(repliesTo(sid)).toEqual([]);
     expect(await runtimeOf(1).recoverPending()).toMatchObject({ due: 1, answered: 1 });
     expectAnsweredOnce(sid);
     expect(fake.messages.find((m) => keyOf(m) === `reply:sms:${sid}:0`)?.body).toMatch(/Hi Ana/);

@@ -34,6 +34,9 @@ describe('education drip job: the items it is given', () => {
       proactive: sms.app.server.conversations.proactive,
       clock: systemClock,
     };
+    // A run in a process that is stopping (SIGTERM) sends nothing; the next run sends it all.
+    expect(await educationDrip.run({ ...context, signal: AbortSignal.abort() })).toEqual({ sent: 0, blocked: 0, already_sent: 0, no_address: 0, unknown_article: 0, failed: 0 });
+    expect(fake.messages.filter((m) => m.to === '+15554440001')).toHaveLength(0);
     expect(await educationDrip.run(context)).toMatchObject({ sent: 1, blocked: 1, unknown_article: 1, already_sent: 0 });
     expect(fake.messages.filter((m) => m.to === '+15554440001').map((m) => m.body)).toEqual([expect.stringMatching(/^Caring for your wound after surgery: .+ Reply 3 to ask a question\.$/)]);
     expect(fake.messages.filter((m) => m.to === '+15554440002')).toHaveLength(0);

@@ -188,6 +188,12 @@ describe('sendMany: a batch of proactive messages', () => {
     providerBack = true;
     clock.advance(10 * 60_000);
     try {
+      // A sweep in a process that is stopping (SIGTERM) starts nothing: the message waits in the outbox for the next one.
+      const stopping = await gateway.retryFailed(clock.now(), AbortSignal.abort());
+      expect(stopping.due).toBeGreaterThan(0);
+      expect(stopping).toMatchObject({ sent: 0, retrying: 0, failed: 0, settled: 0 });
+      expect(delivered.slice(before).map((message) => message.id)).toEqual(['batch:ok']);
+      expect(await db.repositories.messages.outbox.get('batch:failing')).toMatchObject({ attempt: 1 });
       const swept = await gateway.retryFailed();
       expect(swept).toMatchObject({ sent: 1 });
     } finally {

@@ -138,11 +138,14 @@ export class DoseOutreach {
    * downtime longer than the catch-up window). They are settled as unconfirmed, as the chain's last step would
    * have, so they count toward a missed-dose alert; a reply can no longer answer them anyway (OPEN_LOOKBACK_MS).
    */
-  async settleStale(now = this.deps.clock.now()): Promise<{ stale_doses_settled: number }> {
+  async settleStale(now = this.deps.clock.now(), signal?: AbortSignal): Promise<{ stale_doses_settled: number }> {
     const stale = await this.deps.doses.awaitingBefore(new Date(now.getTime() - OPEN_LOOKBACK_MS), STALE_BATCH);
     let settled = 0;
-    // One at a time, oldest first: a run of missed doses is detected in slot order.
-    for (const dose of stale) if ((await this.settleUnanswered(dose.key)) === 'unconfirmed') settled += 1;
+    // One at a time, oldest first: a run of missed doses is detected in slot order. A stopping process leaves the rest to the next run.
+    for (const dose of stale) {
+      if (signal?.aborted) break;
+      if ((await this.settleUnanswered(dose.key)) === 'unconfirmed') settled += 1;
+    }
     return { stale_doses_settled: settled };
   }
 

@@ -239,7 +239,7 @@ export class OutboundGateway {
    * flight by a crash (asking the provider first). Safe on any number of instances at once: each attempt is
    * claimed by an insert. Run it periodically; it returns what it did.
    */
-  async retryFailed(now: Date = this.deps.clock.now()): Promise<SweepCounts> {
+  async retryFailed(now: Date = this.deps.clock.now(), signal?: AbortSignal): Promise<SweepCounts> {
     const due = await this.deps.messages.outbox.due(now, SWEEP_BATCH);
     const counts: SweepCounts = { due: due.length, sent: 0, matched: 0, retrying: 0, deferred: 0, failed: 0, settled: 0, skipped: 0 };
     await forEachLimited(due, SWEEP_CONCURRENCY, async (entry) => {
@@ -249,7 +249,7 @@ export class OutboundGateway {
         counts.skipped += 1;
         this.deps.logger.error({ err, messageId: entry.messageId, channel: entry.channel }, 'settling an outbound message failed; the next sweep tries again');
       }
-    });
+    }, signal);
     return counts;
   }
 
