@@ -30,6 +30,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console's own script runs in the browser, as a classic script beside uPlot's.
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', setInterval: 'readonly', uPlot: 'readonly' } },
+  },
+  {
     files: ['src/cli/**/*.ts', 'tools/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off', 'no-restricted-properties': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -14,6 +14,7 @@ import type { Config } from '../config/index.js';
 import { EscalationSteps } from '../domain/alerts/escalation.js';
 import { AlertService } from '../domain/alerts/service.js';
 import { StaffSms } from '../domain/alerts/staff-sms.js';
+import { StaffAccounts } from '../domain/staff/accounts.js';
 import { EducationService, tipFor } from '../domain/education/ask.js';
 import { dueEducation, loadProgrammes, medicationEnrolments } from '../domain/education/programmes.js';
 import { signAckToken } from '../domain/escalation/ack-link.js';
@@ -165,6 +166,9 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
       return `${ackBaseUrl}/ack?t=${signAckToken({ alertId, staffId, expiresAt }, ackKeys.current)}`;
     },
   });
+  const staffAccounts = new StaffAccounts({
+    accounts: repos.staffAccounts, sessions: repos.consoleSessions, staff: records.staff, clock, inviteKeys: db.derivedKeys('console invite'), baseUrl: ackBaseUrl,
+  });
   const medicationHandlersSet = medicationHandlers({
     doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours, busy: conversations.busySms,
     sendMany: (requests, patients) => gateway.sendMany(requests, patients), send: (request) => gateway.send(request),
@@ -202,7 +206,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     config, logger, db, clock,
     ...records,
     publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
-    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns, rules, escalationRules, alerts, escalation, ackKeys, staffSms,
+    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns, rules, escalationRules, alerts, escalation, ackKeys, staffSms, staffAccounts,
     /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
     get schedulesStarted(): boolean {
       return started;

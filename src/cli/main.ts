@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { buildRecordServices } from '../app/records.js';
 import type { ExportedHead, VerifyResult } from '../domain/audit/chain.js';
 import { ROLES, type Role } from '../domain/auth/keys.js';
-import { ConfigError, loadDotEnv, parseConfig } from '../config/index.js';
+import { ConfigError, loadDotEnv, parseConfig, type Config } from '../config/index.js';
+import { StaffAccounts } from '../domain/staff/accounts.js';
 import { systemClock } from '../lib/clock.js';
 import { ensureFerretDbBinary } from '../store/ferretdb.js';
 import { openDatabase, type Database } from '../store/database.js';
@@ -13,6 +14,7 @@ const USAGE = `Usage: npm run cli -- <command>
   keys create --role <admin|clinician|integration> --name <name>   create an API key; prints it once
   keys list                                                         list API keys (no secrets)
   keys revoke <id>                                                  revoke an API key
+  staff invite <staffId>                                            print a console invitation link (72 h, single use)
   audit verify [--head '<json>']                                    check the audit chain's hashes and MACs, and
                                                                     that it still holds an exported head
   audit head                                                        verify, then print the last event as JSON
@@ -41,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`embedded database binary: ${await ensureFerretDbBinary({ binary: config.FERRETDB_BIN, onProgress: (m) => console.error(m) })}`);
     return 0;
   }
-  const known = ['keys create', 'keys list', 'keys revoke', 'audit verify', 'audit head'];
+  const known = ['keys create', 'keys list', 'keys revoke', 'staff invite', 'audit verify', 'audit head'];
   if (!known.includes(command)) {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -58,14 +60,14 @@ async function main(argv: string[]): Promise<number> {
 
   const db = await openDatabase(config, { clock: systemClock, reuseRunning: true, onProgress: (m) => console.error(m) });
   try {
-    return await run(command, positionals[2], { ...values, exported }, db);
+    return await run(command, positionals[2], { ...values, exported }, db, config);
   } finally {
     await db.close();
   }
 }
 
-async function run(command: string, argument: string | undefined, values: { role?: string; name?: string; exported?: ExportedHead }, db: Database): Promise<number> {
-  const { apiKeys: keys, audit } = buildRecordServices(db, systemClock);
+async function run(command: string, argument: string | undefined, values: { role?: string; name?: string; exported?: ExportedHead }, db: Database, config: Config): Promise<number> {
+  const { apiKeys: keys, audit, staff } = buildRecordServices(db, systemClock);
   const record = (action: string, id: string) =>
     audit.append({ at: systemClock.now(), actor: { kind: 'cli' }, action, outcome: 'success', patientIds: [], resource: { type: 'apikey', id } });
 
@@ -90,6 +92,21 @@ async function run(command: string, argument: string | undefined, values: { role
       const revoked = await keys.revoke(argument);
       await record('apikey.revoke', revoked.id);
       console.error(`Revoked key ${revoked.id}.`);
+      return 0;
+    }
+    case 'staff invite': {
+      if (!argument) {
+        console.error('staff invite needs the staff id (GET /api/v1/staff lists them)');
+        return 2;
+      }
+      const accounts = new StaffAccounts({
+        accounts: db.repositories.staffAccounts, sessions: db.repositories.consoleSessions, staff, clock: systemClock, inviteKeys: db.derivedKeys('console invite'),
+        baseUrl: config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? `http://${config.HOST}:${config.PORT}`,
+      });
+      const invite = await accounts.invite(argument);
+      await audit.append({ at: systemClock.now(), actor: { kind: 'cli' }, action: 'staff.invite', outcome: 'success', patientIds: [], resource: { type: 'staff', id: invite.staff.id } });
+      console.error(`Invitation for ${invite.staff.name}, valid until ${invite.expiresAt.toISOString()} and once:`);
+      console.log(invite.url);
       return 0;
     }
     case 'audit head': {

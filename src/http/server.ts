@@ -30,6 +30,8 @@ import { outreachRoutes } from './routes/outreach.js';
 import { patientRoutes } from './routes/patients.js';
 import { postopProtocolRoutes } from './routes/postop-protocols.js';
 import { postopRoutes } from './routes/postop.js';
+import { staffAccountRoutes } from './routes/staff-accounts.js';
+import { consoleRoutes } from '../console/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -153,6 +155,8 @@ export async function buildServer(container: Container, { version }: { version: 
   outreachRoutes(routes, { preview: container.outreachPreview });
   postopProtocolRoutes(routes, { protocols: container.postopProtocols });
   postopRoutes(routes, { postop: container.postop });
+  staffAccountRoutes(routes, { accounts: container.staffAccounts });
+  await consoleRoutes(app, { container, messages: repos.messages });
 
   const openapi = buildOpenApi(routes.specs, { version });
   await registerDocs(app, openapi);

@@ -1,3 +1,4 @@
+import { MongoConsoleSessionRepository, MongoStaffAccountRepository } from './repositories/staff-accounts.js';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/index.js';
@@ -33,6 +34,8 @@ export interface Database {
   repositories: ReturnType<typeof createRepositories>;
   /** The key that signs audit events: its id and where it came from (never the secret). */
   auditKey: { id: string; source: LoadedAuditKeys['source']; file?: string };
+  /** Keys derived from the audit keys for another purpose (see AuditKeyring.derive). */
+  derivedKeys(purpose: string): { current: string; previous: string[] };
   /** Where the data lives, for logs: never includes credentials. */
   description: string;
   ping(timeoutMs?: number): Promise<void>;
@@ -94,6 +97,7 @@ export async function openDatabase(config: DbConfig, options: OpenOptions): Prom
       models,
       repositories: createRepositories(models, auditKeys.keyring, options.clock),
       auditKey: { id: auditKeys.keyring.current.id, source: auditKeys.source, file: auditKeys.file },
+      derivedKeys: (purpose) => auditKeys.keyring.derive(purpose),
       description,
       ping: (timeoutMs = 2_000) => ping(connection, timeoutMs),
       async close() {
@@ -123,6 +127,8 @@ function createRepositories(models: Models, auditKeys: AuditKeyring, clock: Cloc
     rotations: new MongoRotationRepository(models),
     escalationRules: new MongoEscalationRuleRepository(models),
     apiKeys: new MongoApiKeyRepository(models),
+    staffAccounts: new MongoStaffAccountRepository(models),
+    consoleSessions: new MongoConsoleSessionRepository(models),
     audit: new MongoAuditLog(models, auditKeys),
     outreach: new MongoOutreachStore(models, clock),
     jobRuns: new MongoJobRunLog(models),

@@ -75,7 +75,7 @@ export function defineModels(connection: Connection, clock: Clock) {
     {
       _id: { type: Number, required: true }, // the sequence number: a duplicate means another writer got there first
       at: { type: Date, required: true },
-      actor: { kind: { type: String, required: true }, keyId: String, role: String },
+      actor: { kind: { type: String, required: true }, keyId: String, role: String, staffId: String },
       action: { type: String, required: true },
       outcome: { type: String, required: true },
       status: Number,
@@ -392,6 +392,39 @@ export function defineModels(connection: Connection, clock: Clock) {
   );
   postopCheckInSchema.index({ patientId: 1, sentAt: 1 });
 
+  // Console sign-in: one account per staff member (_id: staffId), its sessions (_id: SHA-256 of the cookie's
+  // token) and used invite tokens (_id: the token's jti).
+  const staffAccountSchema = new Schema(
+    {
+      _id: { type: String, required: true },
+      username: { type: String, required: true },
+      passwordHash: { type: String, required: true },
+      totpSecret: { type: String, required: true },
+      lastTotpStep: { type: Number, required: true },
+      createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
+    },
+    { collection: 'staffaccounts', versionKey: false },
+  );
+  staffAccountSchema.index({ username: 1 }, { unique: true });
+  const consoleSessionSchema = new Schema(
+    {
+      _id: { type: String, required: true },
+      staffId: { type: String, required: true },
+      csrf: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+      lastSeenAt: { type: Date, required: true },
+      expiresAt: { type: Date, required: true },
+      revokedAt: Date,
+    },
+    { collection: 'consolesessions', versionKey: false },
+  );
+  consoleSessionSchema.index({ staffId: 1 });
+  const staffInviteSchema = new Schema(
+    { _id: { type: String, required: true }, staffId: { type: String, required: true }, usedAt: { type: Date, required: true } },
+    { collection: 'staffinvites', versionKey: false },
+  );
+
   return {
     Contact: connection.model('Contact', contactSchema),
     AddressClaim: connection.model('AddressClaim', addressClaimSchema),
@@ -427,6 +460,9 @@ export function defineModels(connection: Connection, clock: Clock) {
     PostopEnrolment: connection.model('PostopEnrolment', postopEnrolmentSchema),
     PostopActive: connection.model('PostopActive', postopActiveSchema),
     PostopCheckIn: connection.model('PostopCheckIn', postopCheckInSchema),
+    StaffAccount: connection.model('StaffAccount', staffAccountSchema),
+    ConsoleSession: connection.model('ConsoleSession', consoleSessionSchema),
+    StaffInvite: connection.model('StaffInvite', staffInviteSchema),
   };
 }
 

@@ -35,7 +35,7 @@ export interface AlertSource {
 }
 
 /** Who did something to an alert: a staff member (SMS reply, signed link) or an API key. */
-export type AlertActor = { kind: 'staff'; staffId: string; via: 'sms' | 'link' } | { kind: 'api'; keyId: string };
+export type AlertActor = { kind: 'staff'; staffId: string; via: 'sms' | 'link' | 'console' } | { kind: 'api'; keyId: string };
 
 /** One line of an alert's timeline. Ids, codes and counts only: no patient words, no phone numbers. */
 export interface AlertEvent {

@@ -4,7 +4,7 @@ import type { AuditKey, AuditKeyring } from './keys.js';
 /** What happened, by whom, to which patients, with what outcome. Never phone numbers or message bodies. */
 export interface AuditEntry {
   at: Date;
-  actor: { keyId?: string; role?: string; kind: 'api_key' | 'anonymous' | 'cli' | 'system' };
+  actor: { keyId?: string; role?: string; staffId?: string; kind: 'api_key' | 'anonymous' | 'cli' | 'system' | 'staff' };
   action: string;
   outcome: 'success' | 'denied' | 'rejected' | 'error';
   /** HTTP status for API requests. */

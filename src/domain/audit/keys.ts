@@ -29,6 +29,15 @@ export class AuditKeyring {
   find(id: string | undefined): AuditKey | undefined {
     return id === undefined ? undefined : this.byId.get(id);
   }
+
+  /**
+   * Keys for another purpose (signing console invitations), derived from these by HMAC with the purpose's name:
+   * every instance and the CLI share them, they rotate with the audit key, and none reveals the audit key.
+   */
+  derive(purpose: string): { current: string; previous: string[] } {
+    const derived = (secret: string) => createHmac('sha256', secret).update(`careloop ${purpose}`).digest('base64url');
+    return { current: derived(this.current.secret), previous: [...this.byId.values()].filter((key) => key.id !== this.current.id).map((key) => derived(key.secret)) };
+  }
 }
 
 export interface AuditKeySettings {

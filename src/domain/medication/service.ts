@@ -189,6 +189,13 @@ export class MedicationService {
     return { dose: updated, applied: true, ...(missedDoses ? { missedDoses } : {}) };
   }
 
+  /** The patient's dose records over the last `days` days (due before now), oldest first: the console's timeline and chart. */
+  async recentDoses(patientId: string, days: number): Promise<DoseRecord[]> {
+    await this.patient(patientId);
+    const now = this.deps.clock.now();
+    return this.deps.doses.forPatient(patientId, new Date(now.getTime() - days * DAY_MS), now);
+  }
+
   /**
    * Adherence over [from, to), from the patient's dose records. Each bound is an instant (ISO date-time with
    * offset) or a date, read as local midnight in the patient's zone; `to` defaults to now, `from` to 30 days

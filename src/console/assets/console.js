@@ -1,0 +1,110 @@
+// CareLoop console: the little JavaScript the pages use (no build step, no inline script: the CSP forbids it).
+// Live alert queue, the idle-timeout warning, and charts drawn with uPlot (served from our own server).
+(function () {
+  'use strict';
+  var POLL_MS = 3000;
+  var WARN_MS = 2 * 60 * 1000;
+  var live = { 'x-console-live': '1' };
+
+  var summary = document.querySelector('.error-summary');
+  if (summary) summary.focus();
+
+  function signedOut() {
+    window.location.assign('/console/sign-in?reason=idle');
+  }
+
+  // ---- Idle warning: the server's clock decides; polling never counts as activity. ----
+  if (document.body.dataset.session === 'on') {
+    var dialog = document.getElementById('idle-warning');
+    var left = document.getElementById('idle-left');
+    var stay = document.getElementById('stay-form');
+    var checkSession = function () {
+      fetch('/console/session', { headers: live, credentials: 'same-origin' }).then(function (res) {
+        if (res.status === 401) return signedOut();
+        if (!res.ok) return;
+        return res.json().then(function (state) {
+          if (state.idleRemainingMs <= WARN_MS) {
+            left.textContent = Math.max(1, Math.ceil(state.idleRemainingMs / 60000)) + ' minute(s)';
+            if (!dialog.open) dialog.showModal();
+          } else if (dialog.open) {
+            dialog.close();
+          }
+        });
+      }).catch(function () { /* offline for a moment: try again next time */ });
+    };
+    stay.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var token = stay.querySelector('input[name=_csrf]').value;
+      fetch('/console/session/keepalive', { method: 'POST', headers: { 'x-console-live': '1', 'x-csrf-token': token }, credentials: 'same-origin' }).then(function (res) {
+        if (res.status === 401) return signedOut();
+        if (res.ok) dialog.close();
+      });
+    });
+    setInterval(checkSession, POLL_MS);
+  }
+
+  // ---- Live alert queue: swap the rows when they change, keeping focus where it was. ----
+  var source = document.getElementById('live-source');
+  if (source) {
+    var url = source.dataset.liveSrc;
+    var status = document.getElementById('live-status');
+    var last = null;
+    var refresh = function () {
+      fetch(url, { headers: live, credentials: 'same-origin' }).then(function (res) {
+        if (res.status === 401) return signedOut();
+        if (!res.ok) return;
+        return res.text().then(function (text) {
+          if (last === null) last = document.getElementById('queue-rows').outerHTML;
+          if (text === last) return;
+          last = text;
+          var focusedId = document.activeElement && document.activeElement.id;
+          var template = document.createElement('template');
+          template.innerHTML = text;
+          var fresh = template.content.firstElementChild;
+          var before = document.querySelectorAll('#queue-rows tr[data-alert-id]').length;
+          document.getElementById('queue-rows').replaceWith(fresh);
+          var after = fresh.querySelectorAll('tr[data-alert-id]').length;
+          if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
+          status.textContent = after > before ? (after - before) + ' new alert(s). ' + after + ' in the list.' : 'Alert list updated: ' + after + ' in the list.';
+        });
+      }).catch(function () { /* try again next time */ });
+    };
+    setInterval(refresh, POLL_MS);
+  }
+
+  // ---- Charts ----
+  if (window.uPlot) {
+    document.querySelectorAll('figure[data-chart]').forEach(function (figure) {
+      var data = JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
+      var target = figure.querySelector('.plot');
+      if (data.length === 0) return;
+      var days = data.map(function (d) { return Date.parse(d.date + 'T12:00:00Z') / 1000; });
+      var width = Math.max(280, Math.min(720, target.clientWidth || 600));
+      var opts;
+      var series;
+      if (figure.dataset.chart === 'adherence') {
+        opts = {
+          width: width, height: 220,
+          scales: { x: { time: true }, y: { range: [0, 100] } },
+          axes: [{}, { label: '% taken', values: function (u, v) { return v.map(function (x) { return x + '%'; }); } }],
+          series: [{}, { label: 'Taken (%)', stroke: '#1d4ed8', fill: 'rgba(29,78,216,0.35)', paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }],
+        };
+        series = [days, data.map(function (d) { return d.due ? Math.round((d.taken / d.due) * 100) : null; })];
+      } else {
+        var threshold = Number(figure.dataset.threshold);
+        opts = {
+          width: width, height: 240,
+          scales: { x: { time: true }, pain: { range: [0, 10] }, temp: { range: [35, 41] } },
+          axes: [{}, { scale: 'pain', label: 'Pain (0-10)' }, { scale: 'temp', side: 1, label: 'Temperature (°C)', grid: { show: false } }],
+          series: [{},
+            { label: 'Pain', scale: 'pain', stroke: '#7c2d12', width: 2 },
+            { label: 'Temperature (°C)', scale: 'temp', stroke: '#1d4ed8', width: 2 },
+            { label: 'Fever threshold (' + threshold.toFixed(1) + ' °C)', scale: 'temp', stroke: '#b91c1c', dash: [6, 4], points: { show: false } }],
+        };
+        series = [days, data.map(function (d) { return d.pain === undefined ? null : d.pain; }), data.map(function (d) { return d.temperature === undefined ? null : d.temperature; }), days.map(function () { return threshold; })];
+      }
+      new uPlot(opts, series, target);
+      figure.dataset.drawn = 'yes';
+    });
+  }
+})();

@@ -1,0 +1,71 @@
+import type { Container } from '../../app/container.js';
+import type { StaffMember } from '../../domain/staff/staff.js';
+import { html, type Html } from '../html.js';
+import { ackDeadline } from './queue.js';
+
+/** Alerts and patients read per metrics view (the newest): figures over a team's recent weeks, not all time. */
+const ALERT_WINDOW = 500;
+const PATIENT_WINDOW = 200;
+const WEEKS = 8;
+
+export interface TeamMetrics {
+  alerts: number;
+  medianAckMinutes?: number;
+  acknowledgedInTime: { met: number; of: number };
+  perWeek: { week: string; critical: number; high: number; normal: number }[];
+  adherence: { taken: number; due: number };
+  checkIns: { answered: number; sent: number };
+}
+
+/** The team lead's figures: the staff member's team (an admin: every team). */
+export async function teamMetrics(container: Container, staff: StaffMember): Promise<TeamMetrics> {
+  const team = staff.role === 'admin' ? {} : { careTeamId: staff.careTeamId };
+  const now = container.clock.now();
+  const since = now.getTime() - WEEKS * 7 * 86_400_000;
+  const alerts = (await container.alerts.list(team, { limit: ALERT_WINDOW })).items.filter((alert) => alert.createdAt.getTime() >= since);
+  const acked = alerts.filter((alert) => alert.acknowledgedAt);
+  const ackMinutes = acked.map((alert) => (alert.acknowledgedAt!.getTime() - alert.createdAt.getTime()) / 60_000).sort((a, b) => a - b);
+  const perWeek = Array.from({ length: WEEKS }, (_, index) => {
+    const start = new Date(since + index * 7 * 86_400_000);
+    const inWeek = alerts.filter((alert) => alert.createdAt >= start && alert.createdAt.getTime() < start.getTime() + 7 * 86_400_000);
+    return { week: start.toISOString().slice(0, 10), critical: inWeek.filter((a) => a.severity === 'critical').length, high: inWeek.filter((a) => a.severity === 'high').length, normal: inWeek.filter((a) => a.severity === 'normal').length };
+  });
+
+  const patients = (await container.patients.list({ limit: PATIENT_WINDOW, status: 'active', ...team } as never)).items;
+  const adherence = { taken: 0, due: 0 };
+  const checkIns = { answered: 0, sent: 0 };
+  for (const patient of patients) {
+    const [figures, records] = await Promise.all([container.medication.adherence(patient.id, {}), container.postop.checkIns(patient.id)]);
+    adherence.taken += figures.overall.taken;
+    adherence.due += figures.overall.due;
+    checkIns.sent += records.length;
+    checkIns.answered += records.filter((record) => record.answers.length > 0).length;
+  }
+  return {
+    alerts: alerts.length,
+    ...(ackMinutes.length ? { medianAckMinutes: median(ackMinutes) } : {}),
+    acknowledgedInTime: { met: acked.filter((alert) => alert.acknowledgedAt! <= ackDeadline(alert)).length, of: acked.length },
+    perWeek, adherence, checkIns,
+  };
+}
+
+function median(sorted: number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const share = (part: number, whole: number) => (whole === 0 ? 'none yet' : `${Math.round((part / whole) * 100)}% (${part} of ${whole})`);
+
+export function metricsPage(metrics: TeamMetrics): Html {
+  return html`<h1>Team metrics</h1>
+<p>The last ${WEEKS} weeks.</p>
+<dl class="facts metrics">
+  <dt>Median time to acknowledge</dt><dd id="median-ack">${metrics.medianAckMinutes === undefined ? 'no acknowledged alerts' : `${Math.round(metrics.medianAckMinutes)} min`}</dd>
+  <dt>Acknowledged within the deadline</dt><dd id="ack-in-time">${share(metrics.acknowledgedInTime.met, metrics.acknowledgedInTime.of)}</dd>
+  <dt>Reminder adherence (30 days)</dt><dd id="adherence">${share(metrics.adherence.taken, metrics.adherence.due)}</dd>
+  <dt>Post-op check-ins answered</dt><dd id="checkin-response">${share(metrics.checkIns.answered, metrics.checkIns.sent)}</dd>
+</dl>
+<table><caption>Alerts per severity per week (${metrics.alerts} in all)</caption>
+<thead><tr><th scope="col">Week from</th><th scope="col">Critical</th><th scope="col">High</th><th scope="col">Normal</th></tr></thead>
+<tbody>${metrics.perWeek.map((week) => html`<tr><td>${week.week}</td><td>${week.critical}</td><td>${week.high}</td><td>${week.normal}</td></tr>`)}</tbody></table>`;
+}

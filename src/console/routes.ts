@@ -1,0 +1,450 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { Container } from '../app/container.js';
+import { RESOLUTION_OUTCOMES, type Alert } from '../domain/alerts/alerts.js';
+import type { AuditEntry } from '../domain/audit/chain.js';
+import type { MessageLog } from '../domain/messaging/ports.js';
+import { planInputSchema } from '../domain/medication/plan.js';
+import { patientCreateSchema } from '../domain/patients/schema.js';
+import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, inviteFormSchema, signInFormSchema } from '../domain/staff/accounts.js';
+import { AppError } from '../lib/errors.js';
+import { clientAddress, FailureBudget } from '../http/throttle.js';
+import { html, trustedMarkup, type Html } from './html.js';
+import { errorSummary, fieldError, invalidAttrs, page, type PageContext } from './layout.js';
+import { alertPage, queuePage, queueRows, queueView, type QueueFilter } from './pages/queue.js';
+import { metricsPage, teamMetrics } from './pages/metrics.js';
+import { patientPage, patientView } from './pages/patient.js';
+import { clearSessionCookie, idleRemainingMs, requireSession, setSessionCookie, SignInRequired, type SignedIn } from './session.js';
+
+const require = createRequire(import.meta.url);
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'console.js': { file: new URL('./assets/console.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  'console.css': { file: new URL('./assets/console.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
+  'uplot.js': { file: require.resolve('uplot/dist/uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8' },
+  'uplot.css': { file: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+};
+
+/** No script, style, font or frame from anywhere but this server; no inline script or style attribute. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/** Failed sign-ins per username per minute before further tries wait (and are refused unchecked). */
+const SIGN_IN_FAILURES_PER_USERNAME = 5;
+
+export interface ConsoleDeps {
+  container: Container;
+  messages: MessageLog;
+}
+
+/**
+ * The care-team console under /console: server-rendered pages over the domain services, a little of our own
+ * JavaScript (live queue, idle warning, charts with uPlot), staff sessions, CSRF on every form, audit on every page
+ * with patient data.
+ */
+export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  const { container } = deps;
+  const { staffAccounts: accounts, clock, config, alerts } = container;
+  const audit = container.db.repositories.audit;
+  const addressFailures = new FailureBudget({ perMinute: config.AUTH_FAILURES_PER_MINUTE, clock, what: 'failed console sign-ins' });
+  const usernameFailures = new FailureBudget({ perMinute: SIGN_IN_FAILURES_PER_USERNAME, clock, what: 'failed sign-ins for one username' });
+  const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, { file, type }]) => [name, { body: readFileSync(file), type }]));
+
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 32 * 1024 }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      reply.header('content-security-policy', CSP);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('x-frame-options', 'DENY');
+      reply.header('referrer-policy', 'no-referrer');
+      reply.header('cross-origin-opener-policy', 'same-origin');
+      reply.header('cache-control', 'no-store');
+      return payload;
+    });
+    scope.setErrorHandler(async (err: unknown, req, reply) => {
+      if (err instanceof SignInRequired) {
+        if (req.method === 'GET' && !req.headers['x-console-live']) return reply.redirect(`/console/sign-in${err.reason === 'idle' ? '?reason=idle' : ''}`);
+        return reply.code(401).type('application/json').send({ error: { code: 'unauthorized', message: 'signed out', reason: err.reason } });
+      }
+      const status = err instanceof AppError ? err.status : typeof (err as { statusCode?: number }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : 500;
+      if (status >= 500) req.log.error({ err }, 'console request failed');
+      const message = status >= 500 ? 'Something went wrong on our side. Try again, and tell your admin if it keeps happening.' : (err as Error).message;
+      const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 429 ? 'Too many attempts' : 'Error';
+      return reply.code(status).type('text/html; charset=utf-8').send(page(title, {}, html`<h1>${title}</h1><p>${message}</p><p><a href="/console">Back to the console</a></p>`).text);
+    });
+
+    const send = (reply: FastifyReply, body: Html, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body.text);
+    const ctx = (signedIn: SignedIn): PageContext => ({ staff: signedIn.staff, csrf: signedIn.session.csrf, idleMs: IDLE_TIMEOUT_MS });
+    const staffActor = (signedIn: SignedIn) => ({ kind: 'staff' as const, staffId: signedIn.staff.id, role: signedIn.staff.role });
+    const record = (req: FastifyRequest, entry: Omit<AuditEntry, 'at' | 'requestId' | 'patientIds'> & { patientIds?: string[] }) =>
+      audit.append({ at: clock.now(), requestId: req.id, patientIds: [], ...entry });
+    const canSee = (signedIn: SignedIn, careTeamId: string | undefined) => signedIn.staff.role === 'admin' || (careTeamId !== undefined && careTeamId === signedIn.staff.careTeamId);
+
+    /** A patient this staff member may see, or a 403 that is audited. */
+    async function visiblePatient(req: FastifyRequest, signedIn: SignedIn, patientId: string, action: string) {
+      if (!/^[0-9a-f]{24}$/.test(patientId)) throw new AppError('not_found', 'no such patient');
+      const patient = await container.patients.get(patientId);
+      if (!canSee(signedIn, patient.careTeamId)) {
+        await record(req, { actor: staffActor(signedIn), action, outcome: 'denied', status: 403, patientIds: [patient.id] });
+        throw new AppError('forbidden', 'this patient belongs to another care team');
+      }
+      return patient;
+    }
+
+    async function visibleAlert(req: FastifyRequest, signedIn: SignedIn, alertId: string, action: string): Promise<Alert> {
+      const alert = await alerts.get(String(alertId).slice(0, 300));
+      if (!canSee(signedIn, alert.careTeamId)) {
+        await record(req, { actor: staffActor(signedIn), action, outcome: 'denied', status: 403, patientIds: alert.patientId ? [alert.patientId] : [], resource: { type: 'alert', id: alert.id } });
+        throw new AppError('forbidden', 'this alert belongs to another care team');
+      }
+      return alert;
+    }
+
+    scope.get('/console/assets/:name', async (req, reply) => {
+      const asset = assets[(req.params as { name: string }).name];
+      if (!asset) throw new AppError('not_found', 'no such file');
+      return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+    });
+
+    // ---- Sign-in, invitations, sessions ----
+
+    const signInPage = (reply: FastifyReply, notice?: string, errors?: Record<string, string>, username = '', status = 200) =>
+      send(reply, page('Sign in', {}, html`<h1>Sign in to the CareLoop console</h1>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+${errorSummary(errors)}
+<form method="post" action="/console/sign-in" class="stack">
+  <label for="username">Username</label>
+  <input id="username" name="username" autocomplete="username" required value="${username}"${invalidAttrs(errors, 'username')}>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <label for="code">Code from your authenticator app</label>
+  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required>
+  <button type="submit">Sign in</button>
+</form>`), status);
+
+    scope.get('/console/sign-in', async (req, reply) => {
+      const reason = (req.query as { reason?: string }).reason;
+      return signInPage(reply, reason === 'idle' ? 'You were signed out after 15 minutes without activity.' : reason === 'signed-out' ? 'You are signed out.' : undefined);
+    });
+
+    scope.post('/console/sign-in', async (req, reply) => {
+      const client = clientAddress(req);
+      const parsed = signInFormSchema.safeParse(req.body ?? {});
+      if (!parsed.success) return signInPage(reply, undefined, { _form: 'Enter your username, password and code.' }, '', 400);
+      const { username, password, code } = parsed.data;
+      const refusal = addressFailures.check(client) ?? usernameFailures.check(username);
+      if (refusal) {
+        if (refusal.first) await record(req, { actor: { kind: 'anonymous' }, action: 'console.sign_in', outcome: 'denied', status: 429, reason: refusal.reason, resource: { type: 'username', id: username } });
+        reply.header('retry-after', String(refusal.retryAfterSeconds));
+        return signInPage(reply, undefined, { _form: `Too many failed attempts. Wait ${refusal.retryAfterSeconds} seconds and try again.` }, username, 429);
+      }
+      const result = await accounts.signIn({ username, password, code });
+      if (!result.ok) {
+        addressFailures.fail(client);
+        usernameFailures.fail(username);
+        await record(req, { actor: { kind: 'anonymous' }, action: 'console.sign_in', outcome: 'denied', status: 401, reason: result.reason, resource: { type: 'username', id: username } });
+        return signInPage(reply, undefined, { _form: 'That username, password and code do not match.' }, username, 401);
+      }
+      await record(req, { actor: { kind: 'staff', staffId: result.staff.id, role: result.staff.role }, action: 'console.sign_in', outcome: 'success', status: 303 });
+      setSessionCookie(reply, result.token, ABSOLUTE_TIMEOUT_MS / 1000);
+      return reply.redirect('/console', 303);
+    });
+
+    scope.post('/console/sign-out', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: false });
+      await accounts.signOut(signedIn.session);
+      await record(req, { actor: staffActor(signedIn), action: 'console.sign_out', outcome: 'success', status: 303 });
+      clearSessionCookie(reply);
+      return reply.redirect('/console/sign-in?reason=signed-out', 303);
+    });
+
+    /** For console.js: how long until the idle timeout (no activity: polling does not keep a session alive). */
+    scope.get('/console/session', async (req) => {
+      const signedIn = await requireSession(accounts, req, { activity: false });
+      return { idleRemainingMs: idleRemainingMs(signedIn.session, clock.now()) };
+    });
+
+    scope.post('/console/session/keepalive', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      if (req.headers['x-console-live']) return { idleRemainingMs: idleRemainingMs(signedIn.session, clock.now()) };
+      return reply.redirect(String((req.headers.referer as string | undefined) ?? '/console').startsWith('/') ? '/console' : '/console', 303);
+    });
+
+    const invitePage = async (reply: FastifyReply, token: string, errors?: Record<string, string>, values: { username?: string } = {}, status = 200) => {
+      const invite = await accounts.readInvite(token);
+      if ('error' in invite) {
+        return send(reply, page('Invitation', {}, html`<h1>This invitation cannot be used</h1><p>${invite.error === 'expired' ? 'It has expired.' : 'The link is not valid.'} Ask an admin for a new invitation.</p>`), 400);
+      }
+      const uri = invite.totp.toString();
+      const qr = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+      return send(reply, page('Set up your account', {}, html`<h1>Welcome, ${invite.staff.name}</h1>
+<p>Choose a username and a password, then add CareLoop to your authenticator app (one that shows 6-digit codes).</p>
+${errorSummary(errors)}
+<form method="post" action="/console/invite" class="stack">
+  <input type="hidden" name="t" value="${token}">
+  ${fieldError(errors, 't')}
+  <label for="username">Username</label>
+  <input id="username" name="username" autocomplete="username" required value="${values.username ?? invite.staff.email ?? ''}"${invalidAttrs(errors, 'username')}>
+  ${fieldError(errors, 'username')}
+  <label for="password">New password (at least 12 characters)</label>
+  <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required${invalidAttrs(errors, 'password')}>
+  ${fieldError(errors, 'password')}
+  <label for="confirm">The same password again</label>
+  <input id="confirm" name="confirm" type="password" autocomplete="new-password" required${invalidAttrs(errors, 'confirm')}>
+  ${fieldError(errors, 'confirm')}
+  <fieldset>
+    <legend>Second factor</legend>
+    <figure class="qr" role="img" aria-label="QR code to scan with your authenticator app">${trustedMarkup(qr)}</figure>
+    <p>Can't scan? Enter this key in the app: <code id="totp-secret">${invite.totp.secret.base32}</code></p>
+    <label for="code">The 6-digit code the app shows</label>
+    <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required${invalidAttrs(errors, 'code')}>
+    ${fieldError(errors, 'code')}
+  </fieldset>
+  <button type="submit">Save and continue to sign in</button>
+</form>`), status);
+    };
+
+    scope.get('/console/invite', async (req, reply) => invitePage(reply, String((req.query as { t?: string }).t ?? '')));
+
+    scope.post('/console/invite', async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, string>;
+      const token = String(body.t ?? '');
+      const parsed = inviteFormSchema.safeParse(body);
+      if (!parsed.success) return invitePage(reply, token, zodErrors(parsed.error), { username: body.username }, 400);
+      const result = await accounts.acceptInvite({ token, username: parsed.data.username, password: parsed.data.password, code: parsed.data.code });
+      if (!result.ok) return invitePage(reply, token, result.errors, { username: parsed.data.username }, 400);
+      await record(req, { actor: { kind: 'staff', staffId: result.staff.id, role: result.staff.role }, action: 'console.account_set_up', outcome: 'success', status: 303 });
+      return reply.redirect('/console/sign-in?reason=ready', 303);
+    });
+
+    // ---- Alert queue ----
+
+    const filterOf = (query: unknown): QueueFilter => {
+      const parsed = z.object({ scope: z.enum(['mine', 'teams', 'all']).catch('teams'), state: z.enum(['open', 'closed']).catch('open') }).safeParse(query ?? {});
+      return parsed.success ? parsed.data : { scope: 'teams', state: 'open' };
+    };
+
+    scope.get('/console', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const filter = filterOf(req.query);
+      const view = await queueView(container, signedIn.staff, filter);
+      await record(req, { actor: staffActor(signedIn), action: 'console.alert_queue', outcome: 'success', status: 200, patientIds: view.patientIds });
+      const notice = (req.query as { done?: string }).done;
+      return send(reply, page('Alert queue', ctx(signedIn), queuePage(view, filter, signedIn.session.csrf, notice)));
+    });
+
+    scope.get('/console/alerts/rows', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: false });
+      const filter = filterOf(req.query);
+      const view = await queueView(container, signedIn.staff, filter);
+      await record(req, { actor: staffActor(signedIn), action: 'console.alert_queue', outcome: 'success', status: 200, patientIds: view.patientIds });
+      return send(reply, queueRows(view, signedIn.session.csrf));
+    });
+
+    scope.get('/console/alerts/:id', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const alert = await visibleAlert(req, signedIn, (req.params as { id: string }).id, 'console.alert_read');
+      const patient = alert.patientId ? await container.patients.get(alert.patientId).catch(() => undefined) : undefined;
+      await record(req, { actor: staffActor(signedIn), action: 'console.alert_read', outcome: 'success', status: 200, patientIds: alert.patientId ? [alert.patientId] : [], resource: { type: 'alert', id: alert.id } });
+      return send(reply, page('Alert', ctx(signedIn), await alertPage(container, alert, patient, signedIn.session.csrf)));
+    });
+
+    const actionBody = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES).optional(), note: z.string().trim().max(2000).optional() });
+    scope.post('/console/alerts/:id/:action', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const action = (req.params as { action: string }).action;
+      if (!['acknowledge', 'resolve', 'reopen'].includes(action)) throw new AppError('not_found', 'no such action');
+      const alert = await visibleAlert(req, signedIn, (req.params as { id: string }).id, `console.alert_${action}`);
+      const body = actionBody.safeParse(req.body ?? {});
+      if (!body.success) throw new AppError('validation_failed', 'invalid form');
+      const by = { kind: 'staff' as const, staffId: signedIn.staff.id, via: 'console' as const };
+      let done: string;
+      if (action === 'acknowledge') {
+        const result = await alerts.acknowledge(alert.id, by);
+        done = result.acknowledged ? 'Alert acknowledged: paging stopped.' : 'Someone else acknowledged this alert first.';
+      } else if (action === 'resolve') {
+        if (!body.data.outcome) {
+          return send(reply, page('Alert', ctx(signedIn), await alertPage(container, alert, undefined, signedIn.session.csrf, { outcome: 'choose an outcome' })), 400);
+        }
+        await alerts.resolve(alert.id, by, { outcome: body.data.outcome, ...(body.data.note ? { note: body.data.note } : {}) });
+        done = 'Alert resolved.';
+      } else {
+        await alerts.reopen(alert.id, by, body.data.note || undefined);
+        done = 'Alert reopened: paging starts again.';
+      }
+      await record(req, { actor: staffActor(signedIn), action: `console.alert_${action}`, outcome: 'success', status: 303, patientIds: alert.patientId ? [alert.patientId] : [], resource: { type: 'alert', id: alert.id } });
+      return reply.redirect(`/console?done=${encodeURIComponent(done)}`, 303);
+    });
+
+    // ---- Patients ----
+
+    scope.get('/console/patients/:id', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.patient_read');
+      const view = await patientView(container, deps.messages, patient);
+      await record(req, { actor: staffActor(signedIn), action: 'console.patient_read', outcome: 'success', status: 200, patientIds: [patient.id] });
+      return send(reply, page(patient.name, ctx(signedIn), patientPage(view, signedIn.session.csrf, (req.query as { done?: string }).done)));
+    });
+
+    const planForm = (patientId: string, name: string, csrf: string, errors?: Record<string, string>, values: Record<string, string> = {}) => html`<h1>New medication plan for ${name}</h1>
+${errorSummary(errors)}
+<form method="post" action="/console/patients/${patientId}/plans" class="stack">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="displayName">Medicine as the patient knows it</label>
+  <input id="displayName" name="displayName" required value="${values.displayName ?? ''}"${invalidAttrs(errors, 'displayName')}>
+  ${fieldError(errors, 'displayName')}
+  <label for="dose">Dose</label>
+  <input id="dose" name="dose" required value="${values.dose ?? ''}"${invalidAttrs(errors, 'dose')}>
+  ${fieldError(errors, 'dose')}
+  <label for="times">Times of day, 24-hour, comma-separated (e.g. 08:00, 20:00)</label>
+  <input id="times" name="times" required value="${values.times ?? ''}"${invalidAttrs(errors, 'times')}>
+  ${fieldError(errors, 'times')}
+  <label for="startDate">First day (YYYY-MM-DD)</label>
+  <input id="startDate" name="startDate" type="date" required value="${values.startDate ?? ''}"${invalidAttrs(errors, 'startDate')}>
+  ${fieldError(errors, 'startDate')}
+  <label for="endDate">Last day (optional)</label>
+  <input id="endDate" name="endDate" type="date" value="${values.endDate ?? ''}"${invalidAttrs(errors, 'endDate')}>
+  ${fieldError(errors, 'endDate')}
+  <button type="submit">Create plan</button>
+</form>`;
+
+    scope.get('/console/patients/:id/plans/new', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.plan_form');
+      await record(req, { actor: staffActor(signedIn), action: 'console.plan_form', outcome: 'success', status: 200, patientIds: [patient.id] });
+      return send(reply, page('New medication plan', ctx(signedIn), planForm(patient.id, patient.name, signedIn.session.csrf)));
+    });
+
+    scope.post('/console/patients/:id/plans', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.plan_create');
+      const form = (req.body ?? {}) as Record<string, string>;
+      const input = {
+        displayName: form.displayName, dose: form.dose, startDate: form.startDate,
+        times: String(form.times ?? '').split(',').map((time) => time.trim()).filter((time) => time !== ''),
+        ...(form.endDate ? { endDate: form.endDate } : {}),
+      };
+      const parsed = planInputSchema.safeParse(input);
+      if (!parsed.success) return send(reply, page('New medication plan', ctx(signedIn), planForm(patient.id, patient.name, signedIn.session.csrf, zodErrors(parsed.error), form)), 400);
+      const plan = await container.medication.create(patient.id, parsed.data);
+      await record(req, { actor: staffActor(signedIn), action: 'console.plan_create', outcome: 'success', status: 303, patientIds: [patient.id], resource: { type: 'medication_plan', id: plan.id } });
+      return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent(`Plan "${plan.displayName}" created.`)}`, 303);
+    });
+
+    const patientForm = async (signedIn: SignedIn, errors?: Record<string, string>, values: Record<string, string> = {}) => {
+      const teams = signedIn.staff.role === 'admin' ? (await container.careTeams.list({ limit: 100, status: 'active' } as never)).items : [await container.careTeams.get(signedIn.staff.careTeamId)];
+      return html`<h1>Enrol a patient</h1>
+${errorSummary(errors)}
+<form method="post" action="/console/patients" class="stack">
+  <input type="hidden" name="_csrf" value="${signedIn.session.csrf}">
+  <label for="name">Full name</label>
+  <input id="name" name="name" required autocomplete="off" value="${values.name ?? ''}"${invalidAttrs(errors, 'name')}>
+  ${fieldError(errors, 'name')}
+  <label for="phone">Mobile number (international format, e.g. +15551234567)</label>
+  <input id="phone" name="phone" type="tel" required autocomplete="off" value="${values.phone ?? ''}"${invalidAttrs(errors, 'phone')}>
+  ${fieldError(errors, 'phone')}
+  <label for="dateOfBirth">Date of birth</label>
+  <input id="dateOfBirth" name="dateOfBirth" type="date" required value="${values.dateOfBirth ?? ''}"${invalidAttrs(errors, 'dateOfBirth')}>
+  ${fieldError(errors, 'dateOfBirth')}
+  <label for="timeZone">Time zone (e.g. America/New_York)</label>
+  <input id="timeZone" name="timeZone" required value="${values.timeZone ?? teams[0]?.timeZone ?? ''}"${invalidAttrs(errors, 'timeZone')}>
+  ${fieldError(errors, 'timeZone')}
+  <label for="language">Language</label>
+  <select id="language" name="language"${invalidAttrs(errors, 'language')}>
+    ${['en', 'es'].map((code) => html`<option value="${code}"${values.language === code ? html` selected` : ''}>${code === 'en' ? 'English' : 'Spanish'}</option>`)}
+  </select>
+  ${fieldError(errors, 'language')}
+  <label for="careTeamId">Care team</label>
+  <select id="careTeamId" name="careTeamId"${invalidAttrs(errors, 'careTeamId')}>
+    ${teams.map((team) => html`<option value="${team.id}"${values.careTeamId === team.id ? html` selected` : ''}>${team.name}</option>`)}
+  </select>
+  ${fieldError(errors, 'careTeamId')}
+  <div class="check"><input id="smsConsent" name="smsConsent" type="checkbox" value="yes"${values.smsConsent ? html` checked` : ''}><label for="smsConsent">The patient agrees to receive text messages from the clinic</label></div>
+  <button type="submit">Enrol patient</button>
+</form>`;
+    };
+
+    scope.get('/console/patients/new', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      return send(reply, page('Enrol a patient', ctx(signedIn), await patientForm(signedIn)));
+    });
+
+    scope.post('/console/patients', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const form = (req.body ?? {}) as Record<string, string>;
+      const parsed = patientCreateSchema.safeParse({
+        name: form.name, phone: form.phone, dateOfBirth: form.dateOfBirth, timeZone: form.timeZone, language: form.language, careTeamId: form.careTeamId,
+        consent: { sms: form.smsConsent === 'yes' },
+      });
+      if (!parsed.success) return send(reply, page('Enrol a patient', ctx(signedIn), await patientForm(signedIn, zodErrors(parsed.error), form)), 400);
+      if (!canSee(signedIn, parsed.data.careTeamId)) throw new AppError('forbidden', 'you can enrol patients in your own care team only');
+      let patient;
+      try {
+        patient = await container.patients.create(parsed.data, { keyId: `console:${signedIn.staff.id}`, role: signedIn.staff.role });
+      } catch (err) {
+        if (err instanceof AppError && (err.code === 'conflict' || err.code === 'validation_failed')) {
+          return send(reply, page('Enrol a patient', ctx(signedIn), await patientForm(signedIn, { phone: err.message }, form)), 400);
+        }
+        throw err;
+      }
+      await record(req, { actor: staffActor(signedIn), action: 'console.patient_create', outcome: 'success', status: 303, patientIds: [patient.id] });
+      return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent('Patient enrolled.')}`, 303);
+    });
+
+    // ---- Metrics, rules, staff ----
+
+    scope.get('/console/metrics', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const metrics = await teamMetrics(container, signedIn.staff);
+      await record(req, { actor: staffActor(signedIn), action: 'console.metrics', outcome: 'success', status: 200 });
+      return send(reply, page('Metrics', ctx(signedIn), metricsPage(metrics)));
+    });
+
+    scope.get('/console/rules', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const rules = (await container.escalationRules.list({ limit: 100 })).items;
+      const protocols = await container.postopProtocols.list();
+      return send(reply, page('Rules and protocols', ctx(signedIn), html`<h1>Escalation rules and post-op protocols</h1>
+<p>Admins change these through the API (<a href="/docs">API documentation</a>).</p>
+<h2>Escalation rules</h2>
+<pre class="code" tabindex="0">${JSON.stringify(rules, null, 2)}</pre>
+<h2>Post-op protocols</h2>
+<ul>${protocols.map((protocol) => html`<li>${protocol.title ?? protocol.id} (version ${protocol.version}, ${protocol.status}, check-ins on days ${protocol.days.join(', ')})</li>`)}</ul>`));
+    });
+
+    const staffPage = async (signedIn: SignedIn, invite?: { url: string; name: string }) => {
+      const staff = await container.staff.list({ limit: 200, status: 'active' } as never);
+      return page('Staff', ctx(signedIn), html`<h1>Staff</h1>
+${invite ? html`<div class="notice" role="status"><p>Invitation for ${invite.name}, valid for 72 hours and once. Give it to them in person or by a channel you trust:</p><p><code id="invite-link">${invite.url}</code></p></div>` : ''}
+<table><caption>Active staff</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Invitation</th></tr></thead>
+<tbody>${staff.items.map((member) => html`<tr><td>${member.name}</td><td>${member.role.replace('_', ' ')}</td><td><form method="post" action="/console/staff/${member.id}/invite"><input type="hidden" name="_csrf" value="${signedIn.session.csrf}"><button type="submit" aria-label="Create an invitation link for ${member.name}">Invite</button></form></td></tr>`)}</tbody></table>`);
+    };
+
+    scope.get('/console/staff', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', 'only admins manage staff');
+      return send(reply, await staffPage(signedIn));
+    });
+
+    // The link is shown in this response only (never in a URL of ours, so no log or history keeps it).
+    scope.post('/console/staff/:id/invite', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', 'only admins invite staff');
+      const invite = await accounts.invite((req.params as { id: string }).id);
+      await record(req, { actor: staffActor(signedIn), action: 'console.staff_invite', outcome: 'success', status: 200, resource: { type: 'staff', id: invite.staff.id } });
+      return send(reply, await staffPage(signedIn, { url: invite.url, name: invite.staff.name }));
+    });
+  });
+}
+
+/** zod issues as one message per top-level field. */
+function zodErrors(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}

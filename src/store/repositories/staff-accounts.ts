@@ -1,0 +1,69 @@
+import type { ConsoleSession, ConsoleSessionRepository, StaffAccount, StaffAccountRepository } from '../../domain/staff/accounts.js';
+import { insertOnce, isDuplicateKey } from '../duplicate.js';
+import { trusted, type Models } from '../models.js';
+
+type AccountDoc = Omit<StaffAccount, 'staffId'> & { _id: string };
+type SessionDoc = Omit<ConsoleSession, 'id'> & { _id: string };
+const toAccount = ({ _id, ...rest }: AccountDoc): StaffAccount => ({ staffId: _id, ...rest });
+const toSession = ({ _id, ...rest }: SessionDoc): ConsoleSession => ({ id: _id, ...rest });
+
+export class MongoStaffAccountRepository implements StaffAccountRepository {
+  constructor(private readonly models: Models) {}
+
+  async byStaffId(staffId: string): Promise<StaffAccount | undefined> {
+    const doc = (await this.models.StaffAccount.findById(staffId).lean()) as AccountDoc | null;
+    return doc ? toAccount(doc) : undefined;
+  }
+
+  async byUsername(username: string): Promise<StaffAccount | undefined> {
+    const doc = (await this.models.StaffAccount.findOne({ username: String(username) }).lean()) as AccountDoc | null;
+    return doc ? toAccount(doc) : undefined;
+  }
+
+  async save(account: StaffAccount): Promise<boolean> {
+    const { staffId, ...fields } = account;
+    try {
+      await this.models.StaffAccount.replaceOne({ _id: staffId }, fields, { upsert: true });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  async useTotpStep(staffId: string, step: number): Promise<boolean> {
+    const result = await this.models.StaffAccount.updateOne({ _id: staffId, lastTotpStep: trusted({ $lt: step }) }, { $set: { lastTotpStep: step } });
+    return result.modifiedCount === 1;
+  }
+
+  useInvite(jti: string, staffId: string, at: Date): Promise<boolean> {
+    return insertOnce(this.models.StaffInvite, { _id: jti, staffId, usedAt: at }, 'recording a used invitation');
+  }
+}
+
+export class MongoConsoleSessionRepository implements ConsoleSessionRepository {
+  constructor(private readonly models: Models) {}
+
+  async insert(session: ConsoleSession): Promise<void> {
+    const { id, ...fields } = session;
+    await this.models.ConsoleSession.create({ _id: id, ...fields });
+  }
+
+  async get(id: string): Promise<ConsoleSession | undefined> {
+    const doc = (await this.models.ConsoleSession.findById(id).lean()) as SessionDoc | null;
+    return doc ? toSession(doc) : undefined;
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await this.models.ConsoleSession.updateOne({ _id: id }, { $set: { lastSeenAt: at } });
+  }
+
+  async revoke(id: string, at: Date): Promise<void> {
+    await this.models.ConsoleSession.updateOne({ _id: id }, { $set: { revokedAt: at } });
+  }
+
+  async revokeAllOf(staffId: string, at: Date): Promise<number> {
+    const result = await this.models.ConsoleSession.updateMany({ staffId: String(staffId), revokedAt: trusted({ $exists: false }) }, { $set: { revokedAt: at } });
+    return result.modifiedCount;
+  }
+}

@@ -1,0 +1,201 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildContainer } from '../../src/app/container.js';
+import { ApiKeyService } from '../../src/domain/auth/service.js';
+import { buildServer } from '../../src/http/server.js';
+import { fixedClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { samplePatient, type TestApi } from '../helpers/api.js';
+import { form, invitePath, setUpAccount, signIn, totpCode, type StaffLogin } from '../helpers/console.js';
+import { openTestDatabase } from '../helpers/db.js';
+
+/**
+ * The console's security (issue 14): invitations, sign-in with password and TOTP, sessions (cookie flags, idle and
+ * absolute limits, revocation), CSRF on every form, team scoping, brute-force slowing with audit, and no patient
+ * data in the logs. Real server (fastify inject), real database, a clock moved by hand.
+ */
+const clock = fixedClock(new Date('2026-03-10T15:00:00Z'));
+const logLines: string[] = [];
+let api: TestApi & { clock: typeof clock };
+let adminKey: string;
+let teamA: string;
+let teamB: string;
+let nurseA: StaffLogin;
+let nurseB: StaffLogin;
+let patientId: string;
+const PATIENT = { name: 'Zelda Quartermain', phone: '+15558880123' };
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+beforeAll(async () => {
+  const { db, config } = await openTestDatabase({ clock });
+  const logger = createLogger('info', new Writable({ write: (chunk: Buffer, _encoding, done) => (logLines.push(chunk.toString()), done()) }));
+  const container = buildContainer({ config, logger, db, clock });
+  const server = await buildServer(container, { version: 'test' });
+  afterAll(() => server.close());
+  const keys = new ApiKeyService(db.repositories.apiKeys, clock);
+  const call: TestApi['call'] = (key, method, url, body) => server.inject({ method, url, headers: key ? { authorization: `Bearer ${key}` } : {}, ...(body === undefined ? {} : { payload: body as object }) });
+  api = { server, db, container, dbConfig: config, clock, keyFor: async (role) => (await keys.create({ name: role, role }, 'test')).key, call };
+  adminKey = await api.keyFor('admin');
+  const team = async (name: string) => (await call(adminKey, 'POST', '/api/v1/care-teams', { name, timeZone: 'America/New_York' })).json<{ id: string }>().id;
+  teamA = await team('Surgery A');
+  teamB = await team('Surgery B');
+  const staff = async (name: string, careTeamId: string, email: string) =>
+    (await call(adminKey, 'POST', '/api/v1/staff', { name, role: 'nurse', careTeamId, email })).json<{ id: string }>().id;
+  nurseA = await setUpAccount(api, adminKey, await staff('Nora Alder', teamA, 'nora@example.org'), 'nora');
+  nurseB = await setUpAccount(api, adminKey, await staff('Basil Birch', teamB, 'basil@example.org'), 'basil');
+  patientId = (await call(adminKey, 'POST', '/api/v1/patients', samplePatient(teamA, PATIENT))).json<{ id: string }>().id;
+});
+
+const get = (url: string, cookie?: string) => api.server.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+const post = (url: string, fields: Record<string, string>, cookie?: string) => api.server.inject({ method: 'POST', url, headers: { ...FORM, ...(cookie ? { cookie } : {}) }, payload: form(fields) });
+const auditActions = async (action: string) => (await api.db.models.AuditEvent.find({ action }).lean()) as unknown as { outcome: string; status?: number; reason?: string; actor: { kind: string; staffId?: string } }[];
+
+describe('console sign-in', () => {
+  it('sets a session cookie that is HttpOnly, Secure, SameSite=Strict and host-only, and serves every page with a strict CSP', async () => {
+    const { setCookie, cookie } = await signIn(api, nurseA);
+    expect(setCookie).toMatch(/^__Host-careloop-console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=43200$/);
+    const res = await get('/console', cookie);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['cache-control']).toBe('no-store');
+    // Nothing is loaded from anywhere but this server.
+    expect(res.body).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(res.body).not.toMatch(/<script>|<script(?![^>]*\bsrc=)(?![^>]*application\/json)[^>]*>|\sstyle=|\son[a-z]+=/);
+  });
+
+  it('needs the password and a fresh TOTP code; a code works once', async () => {
+    clock.advance(30_000);
+    const code = totpCode(nurseA.secret, clock.now());
+    expect((await post('/console/sign-in', { username: 'nora', password: 'wrong password here', code })).statusCode).toBe(401);
+    expect((await post('/console/sign-in', { username: 'nora', password: nurseA.password, code: '000000' === code ? '111111' : '000000' })).statusCode).toBe(401);
+    expect((await post('/console/sign-in', { username: 'nora', password: nurseA.password, code })).statusCode).toBe(303);
+    expect((await post('/console/sign-in', { username: 'nora', password: nurseA.password, code })).statusCode).toBe(401); // replayed
+    const denied = (await auditActions('console.sign_in')).filter((event) => event.outcome === 'denied');
+    expect(denied.map((event) => event.reason)).toEqual(expect.arrayContaining(['bad_password', 'bad_code']));
+  });
+
+  it('slows brute force per username (429 with Retry-After, unchecked) and audits it', async () => {
+    clock.advance(60_000);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 7; attempt++) statuses.push((await post('/console/sign-in', { username: 'basil', password: `guess number ${attempt}`, code: '123456' })).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    // Even the right password and code are refused until the minute is over.
+    const blocked = await post('/console/sign-in', { username: 'basil', password: nurseB.password, code: totpCode(nurseB.secret, clock.now()) });
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    const events = await auditActions('console.sign_in');
+    expect(events.filter((event) => event.status === 429)).toHaveLength(1); // the first refusal of the window
+    clock.advance(61_000);
+    await signIn(api, nurseB);
+  });
+
+  it('an invitation link works once, and not after it expires', async () => {
+    const invite = await api.call(adminKey, 'POST', `/api/v1/staff/${nurseB.staffId}/invite`);
+    const path = invitePath(invite.json<{ url: string }>().url);
+    expect((await get(path)).statusCode).toBe(200);
+    clock.advance(73 * 3_600_000);
+    expect((await get(path)).body).toContain('It has expired.');
+    expect((await api.call(adminKey, 'POST', '/api/v1/staff/0123456789abcdef01234567/invite')).statusCode).toBe(404);
+
+    // A new invitation replaces the account (a lost phone); the same link a second time is refused.
+    nurseB = await setUpAccount(api, adminKey, nurseB.staffId, 'basil.birch');
+    const second = await api.call(adminKey, 'POST', `/api/v1/staff/${nurseB.staffId}/invite`);
+    const token = new URL(second.json<{ url: string }>().url).searchParams.get('t')!;
+    const secret = /id="totp-secret">([A-Z2-7]+)</.exec((await get(invitePath(second.json<{ url: string }>().url))).body)![1]!;
+    const fields = { t: token, username: 'basil.b', password: 'another long passphrase', confirm: 'another long passphrase', code: totpCode(secret, clock.now()) };
+    expect((await post('/console/invite', fields)).statusCode).toBe(303);
+    clock.advance(30_000);
+    const reused = await post('/console/invite', { ...fields, code: totpCode(secret, clock.now()) });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.body).toContain('has been used already');
+    nurseB = { ...nurseB, username: 'basil.b', password: 'another long passphrase', secret };
+    // Field errors come back next to the field.
+    const weak = await post('/console/invite', { ...fields, password: 'short', confirm: 'short' });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.body).toMatch(/<p class="error" id="password-error">use at least 12 characters<\/p>/);
+  });
+});
+
+describe('console sessions', () => {
+  it('refuses a form without the CSRF token (403) and changes nothing', async () => {
+    const { cookie, csrf } = await signIn(api, nurseA);
+    const { alert } = await api.container.alerts.raise({ kind: 'handoff', severity: 'normal', idempotencyKey: 'csrf-test', patientId, careTeamId: teamA, reason: 'asked for a nurse' });
+    const url = `/console/alerts/${encodeURIComponent(alert.id)}/acknowledge`;
+    expect((await post(url, {}, cookie)).statusCode).toBe(403);
+    expect((await post(url, { _csrf: 'x'.repeat(43) }, cookie)).statusCode).toBe(403);
+    expect((await api.container.alerts.get(alert.id)).status).not.toBe('acknowledged');
+    expect((await post(url, { _csrf: csrf }, cookie)).statusCode).toBe(303);
+    expect((await api.container.alerts.get(alert.id)).acknowledgedBy).toEqual({ kind: 'staff', staffId: nurseA.staffId, via: 'console' });
+  });
+
+  it('signs out after 15 idle minutes (live refreshes do not count) and after 12 hours in all', async () => {
+    const { cookie } = await signIn(api, nurseA);
+    clock.advance(14 * 60_000);
+    expect((await api.server.inject({ method: 'GET', url: '/console/alerts/rows', headers: { cookie, 'x-console-live': '1' } })).statusCode).toBe(200);
+    const status = await api.server.inject({ method: 'GET', url: '/console/session', headers: { cookie, 'x-console-live': '1' } });
+    expect(status.json()).toEqual({ idleRemainingMs: 60_000 });
+    clock.advance(60_000);
+    const idle = await get('/console', cookie);
+    expect(idle.statusCode).toBe(302);
+    expect(idle.headers.location).toBe('/console/sign-in?reason=idle');
+
+    const fresh = await signIn(api, nurseA);
+    for (let hour = 0; hour < 12; hour++) {
+      clock.advance(10 * 60_000);
+      expect((await get('/console', fresh.cookie)).statusCode).toBe(200);
+    }
+    clock.advance(10 * 60 * 60_000 - 1);
+    // Kept active, yet the absolute limit ends it.
+    for (let step = 0; step < 2; step++) {
+      clock.advance(10 * 60_000);
+      const res = await get('/console', fresh.cookie);
+      if (step === 1) expect(res.statusCode).toBe(302);
+    }
+  });
+
+  it('a revoked session is refused at once', async () => {
+    const { cookie } = await signIn(api, nurseA);
+    expect((await get('/console', cookie)).statusCode).toBe(200);
+    const revoked = await api.call(adminKey, 'DELETE', `/api/v1/staff/${nurseA.staffId}/sessions`);
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json<{ revoked: number }>().revoked).toBeGreaterThanOrEqual(1);
+    expect((await get('/console', cookie)).statusCode).toBe(302);
+    expect((await api.server.inject({ method: 'GET', url: '/console/alerts/rows', headers: { cookie, 'x-console-live': '1' } })).statusCode).toBe(401);
+  });
+
+  it('signing out ends the session', async () => {
+    const { cookie, csrf } = await signIn(api, nurseA);
+    expect((await post('/console/sign-out', { _csrf: csrf }, cookie)).headers.location).toBe('/console/sign-in?reason=signed-out');
+    expect((await get('/console', cookie)).statusCode).toBe(302);
+  });
+});
+
+describe('who sees what', () => {
+  it('a nurse of another team gets 403 on the patient page and the alert, audited as denied; the own team gets the page, audited', async () => {
+    const b = await signIn(api, nurseB);
+    const denied = await get(`/console/patients/${patientId}`, b.cookie);
+    expect(denied.statusCode).toBe(403);
+    expect(denied.body).not.toContain(PATIENT.name);
+    const { alert } = await api.container.alerts.raise({ kind: 'handoff', severity: 'normal', idempotencyKey: 'scope-test', patientId, careTeamId: teamA, reason: 'asked for a nurse' });
+    expect((await get(`/console/alerts/${encodeURIComponent(alert.id)}`, b.cookie)).statusCode).toBe(403);
+    expect((await get('/console/alerts/rows?scope=all', b.cookie)).body).not.toContain(PATIENT.name);
+    const a = await signIn(api, nurseA);
+    const page = await get(`/console/patients/${patientId}`, a.cookie);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(PATIENT.name);
+    const reads = await auditActions('console.patient_read');
+    expect(reads.map((event) => [event.outcome, event.actor.staffId])).toEqual(expect.arrayContaining([['denied', nurseB.staffId], ['success', nurseA.staffId]]));
+  });
+
+  it('logs no patient name, phone number or message text during a console session', async () => {
+    const { cookie, csrf } = await signIn(api, nurseA);
+    await get('/console', cookie);
+    await get(`/console/patients/${patientId}`, cookie);
+    await post(`/console/patients/${patientId}/plans`, { _csrf: csrf, displayName: 'water pill', dose: '1 tablet', times: '08:00', startDate: '2026-03-11' }, cookie);
+    await post('/console/patients', { _csrf: csrf, name: 'Yorick Penhallow', phone: '+15558880999', dateOfBirth: '1950-01-01', timeZone: 'America/New_York', language: 'en', careTeamId: teamA }, cookie);
+    const logs = logLines.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const phi of [PATIENT.name, PATIENT.phone, 'Yorick', '+15558880999', 'water pill', nurseA.password]) expect(logs).not.toContain(phi);
+  });
+});
