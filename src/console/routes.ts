@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -288,6 +289,23 @@ ${errorSummary(errors)}
       return send(reply, page(patient.name, ctx(signedIn), patientPage(view, signedIn.session.csrf, (req.query as { done?: string }).done)));
     });
 
+    // A message from the care team: through the outbound gateway like any proactive message, so consent for
+    // care-team messages, opt-outs and quiet hours hold; the patient's reply comes back as usual.
+    const replyBody = z.object({ text: z.string().trim().min(1, 'write a message').max(640, 'at most 640 characters') }).loose();
+    scope.post('/console/patients/:id/messages', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.patient_message');
+      const body = replyBody.safeParse(req.body ?? {});
+      if (!body.success) throw new AppError('validation_failed', body.error.issues[0]!.message);
+      const outcome = await container.conversations.gateway.send({
+        channel: 'sms', address: patient.phone, patientId: patient.id, text: body.data.text, kind: 'proactive', purpose: 'care_team_messages',
+        idempotencyKey: `console:${signedIn.staff.id}:${randomUUID()}`,
+      });
+      await record(req, { actor: staffActor(signedIn), action: 'console.patient_message', outcome: outcome.status === 'blocked' || outcome.status === 'failed' ? 'rejected' : 'success', status: 303, patientIds: [patient.id], resource: { type: 'message', id: outcome.messageId } });
+      const done = outcome.status === 'blocked' ? `Not sent: ${BLOCKED_TEXT[outcome.reason] ?? outcome.reason.replace(/_/g, ' ')}.` : outcome.status === 'failed' ? 'Not sent: the SMS provider refused it.' : outcome.status === 'retrying' ? 'The SMS provider is not answering: CareLoop keeps trying.' : 'Message sent.';
+      return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent(done)}`, 303);
+    });
+
     const planForm = (patientId: string, name: string, csrf: string, errors?: Record<string, string>, values: Record<string, string> = {}) => html`<h1>New medication plan for ${name}</h1>
 ${errorSummary(errors)}
 <form method="post" action="/console/patients/${patientId}/plans" class="stack">
@@ -419,7 +437,7 @@ ${errorSummary(errors)}
       return page('Staff', ctx(signedIn), html`<h1>Staff</h1>
 ${invite ? html`<div class="notice" role="status"><p>Invitation for ${invite.name}, valid for 72 hours and once. Give it to them in person or by a channel you trust:</p><p><code id="invite-link">${invite.url}</code></p></div>` : ''}
 <table><caption>Active staff</caption><thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Invitation</th></tr></thead>
-<tbody>${staff.items.map((member) => html`<tr><td>${member.name}</td><td>${member.role.replace('_', ' ')}</td><td><form method="post" action="/console/staff/${member.id}/invite"><input type="hidden" name="_csrf" value="${signedIn.session.csrf}"><button type="submit" aria-label="Create an invitation link for ${member.name}">Invite</button></form></td></tr>`)}</tbody></table>`);
+<tbody>${staff.items.map((member) => html`<tr><td>${member.name}</td><td>${member.role.replace('_', ' ')}</td><td><form method="post" action="/console/staff/${member.id}/invite"><input type="hidden" name="_csrf" value="${signedIn.session.csrf}"><button type="submit" aria-label="Invite ${member.name}">Invite</button></form></td></tr>`)}</tbody></table>`);
     };
 
     scope.get('/console/staff', async (req, reply) => {
@@ -438,6 +456,11 @@ ${invite ? html`<div class="notice" role="status"><p>Invitation for ${invite.nam
     });
   });
 }
+
+const BLOCKED_TEXT: Record<string, string> = {
+  opted_out: 'the patient has opted out of text messages', no_consent: 'the patient has not agreed to messages from the care team', quiet_hours: "it is the patient's quiet hours; try again later",
+  inactive_patient: 'the patient is no longer active',
+};
 
 /** zod issues as one message per top-level field. */
 function zodErrors(error: z.ZodError): Record<string, string> {

@@ -188,6 +188,29 @@ describe('who sees what', () => {
     expect(reads.map((event) => [event.outcome, event.actor.staffId])).toEqual(expect.arrayContaining([['denied', nurseB.staffId], ['success', nurseA.staffId]]));
   });
 
+  it('a message from the patient page goes through the outbound gateway: sent with consent, refused after an opt-out', async () => {
+    // 23:00 in New York: the patient's quiet hours hold for the care team too.
+    clock.advance(((27 - clock.now().getUTCHours()) % 24) * 3_600_000);
+    const { cookie, csrf } = await signIn(api, nurseA);
+    const late = await post(`/console/patients/${patientId}/messages`, { _csrf: csrf, text: 'Late message' }, cookie);
+    expect(decodeURIComponent(late.headers.location as string)).toContain("Not sent: it is the patient's quiet hours");
+    clock.advance(12 * 3_600_000); // 11:00
+    const morning = await signIn(api, nurseA);
+    const sent = await post(`/console/patients/${patientId}/messages`, { _csrf: morning.csrf, text: 'Please call the clinic about your knee.' }, morning.cookie);
+    expect(sent.statusCode).toBe(303);
+    expect(decodeURIComponent(sent.headers.location as string), 'the outcome shown').toContain('Message sent.');
+    const outbound = (await api.db.repositories.messages.forPatient(patientId, { limit: 10 })).items.filter((message) => message.direction === 'outbound');
+    expect(outbound.map((message) => [message.text, message.purpose])).toContainEqual(['Please call the clinic about your knee.', 'care_team_messages']);
+
+    await api.db.repositories.contacts.setOptedOut('sms', PATIENT.phone, true, clock.now());
+    const refused = await post(`/console/patients/${patientId}/messages`, { _csrf: morning.csrf, text: 'Second message' }, morning.cookie);
+    expect(decodeURIComponent(refused.headers.location as string)).toContain('Not sent: the patient has opted out of text messages.');
+    const after = (await api.db.repositories.messages.forPatient(patientId, { limit: 10 })).items.filter((message) => message.text === 'Second message');
+    expect(after.map((message) => message.status)).toEqual(['blocked']);
+    expect((await post(`/console/patients/${patientId}/messages`, { text: 'no token' }, morning.cookie)).statusCode).toBe(403);
+    await api.db.repositories.contacts.setOptedOut('sms', PATIENT.phone, false, clock.now());
+  });
+
   it('logs no patient name, phone number or message text during a console session', async () => {
     const { cookie, csrf } = await signIn(api, nurseA);
     await get('/console', cookie);
@@ -196,6 +219,6 @@ describe('who sees what', () => {
     await post('/console/patients', { _csrf: csrf, name: 'Yorick Penhallow', phone: '+15558880999', dateOfBirth: '1950-01-01', timeZone: 'America/New_York', language: 'en', careTeamId: teamA }, cookie);
     const logs = logLines.join('');
     expect(logs.length).toBeGreaterThan(0);
-    for (const phi of [PATIENT.name, PATIENT.phone, 'Yorick', '+15558880999', 'water pill', nurseA.password]) expect(logs).not.toContain(phi);
+    for (const phi of [PATIENT.name, PATIENT.phone, 'Yorick', '+15558880999', 'water pill', 'call the clinic', nurseA.password]) expect(logs).not.toContain(phi);
   });
 });

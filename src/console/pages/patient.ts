@@ -59,7 +59,7 @@ function timeline(view: PatientView): TimelineEntry[] {
     ...view.doses.map((dose) => ({ at: dose.answeredAt ?? dose.at, what: html`<span class="tag dose">Dose</span> ${dose.localDate} ${dose.localTime}: ${dose.status}` })),
     ...view.checkIns.map((checkIn) => ({
       at: checkIn.finishedAt ?? checkIn.sentAt,
-      what: html`<span class="tag checkin">Check-in</span> day ${checkIn.day}: ${checkIn.status}${Object.keys(checkIn.facts).length ? html` (${Object.entries(checkIn.facts).map(([name, value]) => `${name.replace('_', ' ')} ${String(value)}`).join(', ')})` : ''}${checkIn.redFlags.length ? html` <strong>red flags: ${checkIn.redFlags.map((flag) => flag.id).join(', ')}</strong>` : ''}`,
+      what: html`<span class="tag checkin">Check-in</span> day ${checkIn.day}: ${checkIn.status}${Object.keys(checkIn.facts).length ? html` (${Object.entries(checkIn.facts).map(([name, value]) => factText(name, value)).join(', ')})` : ''}${checkIn.redFlags.length ? html` <strong>red flags: ${checkIn.redFlags.map((flag) => flag.id).join(', ')}</strong>` : ''}`,
     })),
     ...view.alerts.map((alert) => ({
       at: alert.createdAt,
@@ -91,6 +91,13 @@ export function vitalsByDay(checkIns: CheckInRecord[]): { date: string; pain?: n
       ...(typeof checkIn.facts.temperature_c === 'number' ? { temperature: checkIn.facts.temperature_c } : {}),
     }))
     .sort((a, b) => (a.date < b.date ? -1 : 1));
+}
+
+/** A check-in fact as a nurse reads it: "pain 5", "temperature 38.4 °C", "wound red: yes". */
+function factText(name: string, value: unknown): string {
+  if (name === 'temperature_c') return `temperature ${String(value)} °C`;
+  const label = name.replace(/_/g, ' ');
+  return typeof value === 'boolean' ? `${label}: ${value ? 'yes' : 'no'}` : `${label} ${String(value)}`;
 }
 
 const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? 'no doses due' : `${Math.round(rate * 100)}%`);
@@ -142,6 +149,17 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 </figure>
 </section>
 
+<section aria-labelledby="reply-title"><h2 id="reply-title">Send a text message</h2>
+${patient.phone
+    ? html`<form method="post" action="/console/patients/${patient.id}/messages" class="stack">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="reply-text">Message to ${patient.name} (goes out only with consent for care-team messages, outside quiet hours, never after an opt-out)</label>
+  <textarea id="reply-text" name="text" rows="3" maxlength="640" required></textarea>
+  <button type="submit">Send</button>
+</form>`
+    : html`<p>No phone number.</p>`}
+</section>
+
 <section aria-labelledby="timeline-title"><h2 id="timeline-title">Timeline</h2>
 <ol class="timeline" id="timeline">${timeline(view).map((entry) => html`<li>${stamp(entry.at)} ${entry.what}</li>`)}</ol>
 </section>
@@ -150,5 +168,5 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${view.preview.length === 0 ? html`<p>Nothing scheduled.</p>` : html`<table><caption>What CareLoop will send</caption><thead><tr><th scope="col">When (patient's time)</th><th scope="col">What</th><th scope="col">Text</th></tr></thead>
 <tbody>${view.preview.map((item) => html`<tr><td>${item.localDate} ${item.localTime}</td><td>${item.kind.replace(/_/g, ' ')}</td><td>${item.text ?? '—'}</td></tr>`)}</tbody></table>`}
 </section>
-<input type="hidden" id="csrf" value="${csrf}">`;
+`;
 }

@@ -91,9 +91,9 @@ export function queueRows(view: QueueView, csrf: string): Html {
   <td>${minutes(row.ageMinutes)}</td>
   <td>${deadlineCell(row)}</td>
   <td>${row.owner ?? html`<span class="muted">nobody yet</span>`}</td>
-  <td class="actions">${UNACKNOWLEDGED.includes(alert.status)
+  <td><div class="actions">${UNACKNOWLEDGED.includes(alert.status)
     ? html`<form method="post" action="/console/alerts/${encodeURIComponent(alert.id)}/acknowledge"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" id="ack-${alertKey(alert)}" aria-label="Acknowledge ${alert.severity} alert for ${label}">Acknowledge</button></form>`
-    : ''}${alert.status === 'resolved' ? html`<span>resolved</span>` : html`<a href="/console/alerts/${encodeURIComponent(alert.id)}#resolve" aria-label="Resolve alert for ${label}">Resolve…</a>`}</td>
+    : ''}${alert.status === 'resolved' ? html`<span>resolved</span>` : html`<a href="/console/alerts/${encodeURIComponent(alert.id)}#resolve" aria-label="Resolve alert for ${label}">Resolve…</a>`}</div></td>
 </tr>`;
   })}</tbody>`;
 }
