@@ -90,7 +90,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
   const rules = new RuleBook({ defaults: defaultRules(), clock, loadStored: () => repos.escalationRules.enabled() });
   const escalationRules = new EscalationRuleService({ rules: repos.escalationRules, careTeams: repos.careTeams, book: rules });
   const alerts = new AlertService({
-    alerts: repos.alerts, rules, careTeams: repos.careTeams, outreach: repos.outreach, clock,
+    alerts: repos.alerts, rules, careTeams: repos.careTeams, staff: repos.staff, outreach: repos.outreach, clock,
     // The first page goes now, not at the next dispatch slot (up to 10 s later), when the schedules run here.
     dispatchNow: () => scheduler.nudge(),
   });

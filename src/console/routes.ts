@@ -10,6 +10,7 @@ import type { AuditEntry } from '../domain/audit/chain.js';
 import type { MessageLog } from '../domain/messaging/ports.js';
 import { planInputSchema } from '../domain/medication/plan.js';
 import { patientCreateSchema } from '../domain/patients/schema.js';
+import { enrolmentInputSchema } from '../domain/postop/service.js';
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, inviteFormSchema, signInFormSchema } from '../domain/staff/accounts.js';
 import { AppError } from '../lib/errors.js';
 import { clientAddress, FailureBudget } from '../http/throttle.js';
@@ -252,11 +253,11 @@ ${errorSummary(errors)}
       return send(reply, page('Alert', ctx(signedIn), await alertPage(container, alert, patient, signedIn.session.csrf)));
     });
 
-    const actionBody = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES).optional(), note: z.string().trim().max(2000).optional() });
+    const actionBody = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES).optional(), note: z.string().trim().max(2000).optional(), staffId: z.string().regex(/^[0-9a-f]{24}$/).optional() });
     scope.post('/console/alerts/:id/:action', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: true });
       const action = (req.params as { action: string }).action;
-      if (!['acknowledge', 'resolve', 'reopen'].includes(action)) throw new AppError('not_found', 'no such action');
+      if (!['acknowledge', 'assign', 'resolve', 'reopen'].includes(action)) throw new AppError('not_found', 'no such action');
       const alert = await visibleAlert(req, signedIn, (req.params as { id: string }).id, `console.alert_${action}`);
       const body = actionBody.safeParse(req.body ?? {});
       if (!body.success) throw new AppError('validation_failed', 'invalid form');
@@ -265,6 +266,10 @@ ${errorSummary(errors)}
       if (action === 'acknowledge') {
         const result = await alerts.acknowledge(alert.id, by);
         done = result.acknowledged ? 'Alert acknowledged: paging stopped.' : 'Someone else acknowledged this alert first.';
+      } else if (action === 'assign') {
+        if (!body.data.staffId) throw new AppError('validation_failed', 'choose a staff member');
+        const assigned = await alerts.assign(alert.id, body.data.staffId, by);
+        done = `Alert assigned to ${(await container.staff.get(assigned.assignedTo!)).name}.`;
       } else if (action === 'resolve') {
         if (!body.data.outcome) {
           return send(reply, page('Alert', ctx(signedIn), await alertPage(container, alert, undefined, signedIn.session.csrf, { outcome: 'choose an outcome' })), 400);
@@ -349,6 +354,49 @@ ${errorSummary(errors)}
       const plan = await container.medication.create(patient.id, parsed.data);
       await record(req, { actor: staffActor(signedIn), action: 'console.plan_create', outcome: 'success', status: 303, patientIds: [patient.id], resource: { type: 'medication_plan', id: plan.id } });
       return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent(`Plan "${plan.displayName}" created.`)}`, 303);
+    });
+
+    const postopForm = async (patientId: string, name: string, csrf: string, errors?: Record<string, string>, values: Record<string, string> = {}) => {
+      const protocols = (await container.postopProtocols.list()).filter((protocol) => protocol.status === 'active');
+      return html`<h1>Enrol ${name} in post-op check-ins</h1>
+${errorSummary(errors)}
+<form method="post" action="/console/patients/${patientId}/postop" class="stack">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label for="procedure">Procedure (staff only: never sent to the patient)</label>
+  <input id="procedure" name="procedure" required value="${values.procedure ?? ''}"${invalidAttrs(errors, 'procedure')}>
+  ${fieldError(errors, 'procedure')}
+  <label for="surgeryDate">Surgery date</label>
+  <input id="surgeryDate" name="surgeryDate" type="date" required value="${values.surgeryDate ?? ''}"${invalidAttrs(errors, 'surgeryDate')}>
+  ${fieldError(errors, 'surgeryDate')}
+  <label for="protocolId">Protocol</label>
+  <select id="protocolId" name="protocolId"${invalidAttrs(errors, 'protocolId')}>${protocols.map((protocol) => html`<option value="${protocol.id}"${values.protocolId === protocol.id ? html` selected` : ''}>${protocol.title ?? protocol.id} (days ${protocol.days.join(', ')})</option>`)}</select>
+  ${fieldError(errors, 'protocolId')}
+  <button type="submit">Enrol</button>
+</form>`;
+    };
+
+    scope.get('/console/patients/:id/postop/new', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.postop_form');
+      await record(req, { actor: staffActor(signedIn), action: 'console.postop_form', outcome: 'success', status: 200, patientIds: [patient.id] });
+      return send(reply, page('Post-op check-ins', ctx(signedIn), await postopForm(patient.id, patient.name, signedIn.session.csrf)));
+    });
+
+    scope.post('/console/patients/:id/postop', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.postop_enrol');
+      const form = (req.body ?? {}) as Record<string, string>;
+      const parsed = enrolmentInputSchema.safeParse({ procedure: form.procedure, surgeryDate: form.surgeryDate, ...(form.protocolId ? { protocolId: form.protocolId } : {}) });
+      const again = async (errors: Record<string, string>) => send(reply, page('Post-op check-ins', ctx(signedIn), await postopForm(patient.id, patient.name, signedIn.session.csrf, errors, form)), 400);
+      if (!parsed.success) return again(zodErrors(parsed.error));
+      try {
+        await container.postop.enrol(patient.id, parsed.data);
+      } catch (err) {
+        if (err instanceof AppError && (err.code === 'conflict' || err.code === 'validation_failed')) return again({ _form: err.message });
+        throw err;
+      }
+      await record(req, { actor: staffActor(signedIn), action: 'console.postop_enrol', outcome: 'success', status: 303, patientIds: [patient.id] });
+      return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent('Enrolled in post-op check-ins.')}`, 303);
     });
 
     const patientForm = async (signedIn: SignedIn, errors?: Record<string, string>, values: Record<string, string> = {}) => {

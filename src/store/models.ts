@@ -214,6 +214,7 @@ export function defineModels(connection: Connection, clock: Clock) {
       timeline: { type: [Schema.Types.Mixed], default: undefined },
       acknowledgedBy: { type: Schema.Types.Mixed, default: undefined },
       acknowledgedAt: Date,
+      assignedTo: String,
       resolvedBy: { type: Schema.Types.Mixed, default: undefined },
       resolvedAt: Date,
       resolution: { type: Schema.Types.Mixed, default: undefined },

@@ -235,6 +235,19 @@ describe('the care-team console in chromium', () => {
     await page.waitForURL(/\/console\/patients\/[0-9a-f]{24}\?done=/);
     const newId = /patients\/([0-9a-f]{24})/.exec(page.url())![1]!;
     expect((await api('GET', `/api/v1/patients/${newId}`)).json).toMatchObject({ name: 'Ben Ode', careTeamId: ids.teamA, consent: { sms: true } });
+
+    // And into post-op check-ins, from the patient page.
+    await page.click('text=Enrol in post-op check-ins');
+    await page.fill('#procedure', 'left knee replacement');
+    const surgery = new Date(clock.now().getTime() - 86_400_000).toISOString().slice(0, 10);
+    await page.fill('#surgeryDate', surgery);
+    await expectAccessible(page);
+    await shot(page, 'postop-form');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\?done=/);
+    expect(await page.locator('.notice').textContent()).toContain('Enrolled in post-op check-ins');
+    const enrolment = await api('GET', `/api/v1/patients/${newId}/postop`);
+    expect(enrolment.json).toMatchObject({ procedure: 'left knee replacement', surgeryDate: surgery, protocolId: 'default-postop' });
   });
 
   it('shows the metrics and the rules pages', { timeout: 60_000 }, async () => {

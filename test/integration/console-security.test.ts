@@ -211,6 +211,26 @@ describe('who sees what', () => {
     await api.db.repositories.contacts.setOptedOut('sms', PATIENT.phone, false, clock.now());
   });
 
+  it('assigns an alert to a colleague of its team (acknowledging it), who then owns it; never to another team', async () => {
+    const colleague = (await api.call(adminKey, 'POST', '/api/v1/staff', { name: 'Olive Oak', role: 'nurse', careTeamId: teamA })).json<{ id: string }>().id;
+    const { cookie, csrf } = await signIn(api, nurseA);
+    const { alert } = await api.container.alerts.raise({ kind: 'handoff', severity: 'normal', idempotencyKey: 'assign-test', patientId, careTeamId: teamA, reason: 'asked for a nurse' });
+    const page = await get(`/console/alerts/${encodeURIComponent(alert.id)}`, cookie);
+    expect(page.body).toContain('<option value="' + colleague + '">Olive Oak (nurse)</option>');
+    expect(page.body).not.toContain('Basil Birch');
+    const url = `/console/alerts/${encodeURIComponent(alert.id)}/assign`;
+    expect((await post(url, { staffId: colleague }, cookie)).statusCode).toBe(403); // no CSRF token
+    expect((await post(url, { _csrf: csrf, staffId: nurseB.staffId }, cookie)).statusCode).toBe(400);
+    const done = await post(url, { _csrf: csrf, staffId: colleague }, cookie);
+    expect(decodeURIComponent(done.headers.location as string)).toContain('Alert assigned to Olive Oak.');
+    const viaApi = (await api.call(adminKey, 'GET', `/api/v1/alerts/${encodeURIComponent(alert.id)}`)).json<{ status: string; assignedTo: string; timeline: { type: string; staffId?: string }[] }>();
+    expect(viaApi).toMatchObject({ status: 'acknowledged', assignedTo: colleague });
+    expect(viaApi.timeline.map((event) => event.type)).toEqual(expect.arrayContaining(['acknowledged', 'assigned']));
+    const rows = (await get('/console/alerts/rows?scope=teams', cookie)).body;
+    expect(rows).toMatch(new RegExp(`data-alert-id="${alert.id}"[\\s\\S]*?Olive Oak`));
+    expect((await api.call(adminKey, 'POST', `/api/v1/alerts/${encodeURIComponent(alert.id)}/assign`, { staffId: nurseB.staffId })).statusCode).toBe(400);
+  });
+
   it('logs no patient name, phone number or message text during a console session', async () => {
     const { cookie, csrf } = await signIn(api, nurseA);
     await get('/console', cookie);

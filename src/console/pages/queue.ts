@@ -41,16 +41,16 @@ export async function queueView(container: Container, staff: StaffMember, filter
   const now = container.clock.now();
   const alerts = page.items
     .filter((alert) => (filter.state === 'open' ? alert.status !== 'resolved' : alert.status === 'resolved'))
-    .filter((alert) => scope !== 'mine' || (alert.acknowledgedBy?.kind === 'staff' && alert.acknowledgedBy.staffId === staff.id))
+    .filter((alert) => scope !== 'mine' || ownerId(alert) === staff.id)
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.createdAt.getTime() - a.createdAt.getTime());
   const patients = await lookUp(alerts.flatMap((alert) => (alert.patientId ? [alert.patientId] : [])), (id) => container.patients.get(id).catch(() => undefined));
-  const staffNames = await lookUp(alerts.flatMap((alert) => (alert.acknowledgedBy?.kind === 'staff' ? [alert.acknowledgedBy.staffId] : [])), (id) => container.staff.get(id).catch(() => undefined));
+  const staffNames = await lookUp(alerts.flatMap((alert) => { const id = ownerId(alert); return id ? [id] : []; }), (id) => container.staff.get(id).catch(() => undefined));
   const rows = alerts.map((alert): QueueRow => {
     const deadline = ackDeadline(alert);
     return {
       alert,
       patientName: alert.patientId ? patients.get(alert.patientId)?.name : undefined,
-      owner: ownerName(alert.acknowledgedBy, staffNames),
+      owner: alert.assignedTo ? (staffNames.get(alert.assignedTo)?.name ?? 'a staff member') : ownerName(alert.acknowledgedBy, staffNames),
       ageMinutes: Math.floor((now.getTime() - alert.createdAt.getTime()) / 60_000),
       deadlineMinutes: Math.floor((deadline.getTime() - now.getTime()) / 60_000),
       ...(alert.acknowledgedAt ? { met: alert.acknowledgedAt <= deadline } : {}),
@@ -58,6 +58,9 @@ export async function queueView(container: Container, staff: StaffMember, filter
   });
   return { rows, patientIds: [...patients.keys()], filter: { ...filter, scope }, canSeeAll: admin };
 }
+
+/** Who owns an alert: the staff member it was assigned to, else the one who acknowledged it. */
+const ownerId = (alert: Alert): string | undefined => alert.assignedTo ?? (alert.acknowledgedBy?.kind === 'staff' ? alert.acknowledgedBy.staffId : undefined);
 
 function ownerName(actor: AlertActor | undefined, names: Map<string, StaffMember | undefined>): string | undefined {
   if (!actor) return undefined;
@@ -128,6 +131,7 @@ const OUTCOME_LABELS: Record<(typeof RESOLUTION_OUTCOMES)[number], string> = {
 };
 
 export async function alertPage(container: Container, alert: Alert, patient: Patient | undefined, csrf: string, errors?: Record<string, string>): Promise<Html> {
+  const team = alert.careTeamId ? (await container.staff.list({ limit: 200, status: 'active', careTeamId: alert.careTeamId } as never)).items : [];
   const staffIds = [...new Set(alert.timeline.flatMap((event) => (event.by?.kind === 'staff' ? [event.by.staffId] : event.staffId ? [event.staffId] : [])))];
   const names = new Map(await Promise.all(staffIds.map(async (id) => [id, (await container.staff.get(id).catch(() => undefined))?.name ?? 'a staff member'] as const)));
   const who = (actor: AlertActor | undefined) => (!actor ? '' : actor.kind === 'api' ? `API key ${actor.keyId}` : `${names.get(actor.staffId) ?? 'a staff member'} (${actor.via})`);
@@ -146,6 +150,15 @@ ${alert.status === 'resolved'
   <button type="submit">Reopen</button>
 </form>`
     : html`${UNACKNOWLEDGED.includes(alert.status) ? html`<form method="post" action="/console/alerts/${encodeURIComponent(alert.id)}/acknowledge"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Acknowledge</button></form>` : ''}
+${team.length > 0
+    ? html`<form method="post" action="/console/alerts/${encodeURIComponent(alert.id)}/assign" class="stack" id="assign">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <h2>Assign</h2>
+  <label for="staffId">Hand the follow-up to</label>
+  <select id="staffId" name="staffId">${team.map((member) => html`<option value="${member.id}"${alert.assignedTo === member.id ? html` selected` : ''}>${member.name} (${member.role.replace('_', ' ')})</option>`)}</select>
+  <button type="submit">Assign</button>
+</form>`
+    : ''}
 <form method="post" action="/console/alerts/${encodeURIComponent(alert.id)}/resolve" class="stack" id="resolve">
   <input type="hidden" name="_csrf" value="${csrf}">
   <h2>Resolve</h2>
@@ -160,5 +173,5 @@ ${alert.status === 'resolved'
   <button type="submit">Resolve alert</button>
 </form>`}
 <h2>Timeline</h2>
-<ol class="timeline">${alert.timeline.map((event) => html`<li><time datetime="${event.at.toISOString()}">${event.at.toISOString().replace('T', ' ').slice(0, 16)}</time> ${event.type}${event.by ? html` by ${who(event.by)}` : ''}${event.staffId && !event.by ? html` to ${names.get(event.staffId) ?? 'a staff member'}` : ''}${event.channel ? html` by ${event.channel}` : ''}${event.outcome ? html` (${event.outcome})` : ''}${event.note ? html`: ${event.note}` : ''}</li>`)}</ol>`;
+<ol class="timeline">${alert.timeline.map((event) => html`<li><time datetime="${event.at.toISOString()}">${event.at.toISOString().replace('T', ' ').slice(0, 16)}</time> ${event.type}${event.by ? html` by ${who(event.by)}` : ''}${event.staffId ? html` to ${names.get(event.staffId) ?? 'a staff member'}` : ''}${event.channel ? html` by ${event.channel}` : ''}${event.outcome ? html` (${event.outcome})` : ''}${event.note ? html`: ${event.note}` : ''}</li>`)}</ol>`;
 }

@@ -40,12 +40,12 @@ export type AlertActor = { kind: 'staff'; staffId: string; via: 'sms' | 'link' |
 /** One line of an alert's timeline. Ids, codes and counts only: no patient words, no phone numbers. */
 export interface AlertEvent {
   at: Date;
-  type: 'raised' | 'page' | 'waiting' | 'exhausted' | 'flagged_admins' | 'acknowledged' | 'resolved' | 'reopened' | 'expired';
+  type: 'raised' | 'page' | 'waiting' | 'exhausted' | 'flagged_admins' | 'acknowledged' | 'assigned' | 'resolved' | 'reopened' | 'expired';
   /** page: the escalation step (0-based), its level and round. */
   step?: number;
   level?: number;
   round?: number;
-  /** page: who, on which channel, and how it went (`delivered`, `sent`, `failed`, `skipped`). */
+  /** page: who, on which channel, and how it went (`delivered`, `sent`, `failed`, `skipped`); assigned: to whom. */
   staffId?: string;
   channel?: 'sms' | 'email' | 'webhook' | 'teams' | 'slack';
   outcome?: string;
@@ -91,6 +91,8 @@ export interface Alert {
   timeline: AlertEvent[];
   acknowledgedBy?: AlertActor;
   acknowledgedAt?: Date;
+  /** Who owns the follow-up, when someone handed it to a colleague (otherwise whoever acknowledged it). */
+  assignedTo?: string;
   resolvedBy?: AlertActor;
   resolvedAt?: Date;
   resolution?: { outcome: ResolutionOutcome; note?: string };
@@ -126,9 +128,9 @@ export interface AlertFilter {
 
 /** Changes to one alert: fields to set and timeline events to append, in one update. */
 export interface AlertChange {
-  set?: Partial<Pick<Alert, 'status' | 'severity' | 'careTeamId' | 'decision' | 'policy' | 'teamZone' | 'shortNumber' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt' | 'resolution' | 'flaggedAt' | 'escalation'>>;
+  set?: Partial<Pick<Alert, 'status' | 'severity' | 'careTeamId' | 'decision' | 'policy' | 'teamZone' | 'shortNumber' | 'acknowledgedBy' | 'acknowledgedAt' | 'assignedTo' | 'resolvedBy' | 'resolvedAt' | 'resolution' | 'flaggedAt' | 'escalation'>>;
   /** Clears these fields (a reopened alert loses its acknowledgement and resolution). */
-  unset?: ('acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt' | 'resolution' | 'shortNumber' | 'flaggedAt')[];
+  unset?: ('acknowledgedBy' | 'acknowledgedAt' | 'assignedTo' | 'resolvedBy' | 'resolvedAt' | 'resolution' | 'shortNumber' | 'flaggedAt')[];
   events?: AlertEvent[];
   /** Adds to escalation.pagedStaffIds. */
   paged?: string[];

@@ -35,6 +35,8 @@ export interface AlertServiceDeps {
   alerts: AlertRepository;
   rules: RuleSource;
   careTeams: Pick<CareTeamRepository, 'get'>;
+  /** Who can be assigned an alert (optional: without it, assign refuses). */
+  staff?: { get(id: string): Promise<{ active: boolean; role: string; careTeamId: string } | undefined> };
   outreach: Pick<OutreachStore, 'schedule' | 'cancel'>;
   /** Asks this process's scheduler to hand over the first step now rather than at its next slot (optional). */
   dispatchNow?: () => void;
@@ -207,6 +209,21 @@ export class AlertService implements AlertRaiser {
   }
 
   /** Resolves with an outcome and a note; the short number is released for other alerts. Once per round. */
+  /**
+   * Hands an alert to a staff member of its care team (or an admin): they own the follow-up. An alert not yet
+   * acknowledged is acknowledged by the one who assigns it (someone has it now: paging stops). Resolved: 409.
+   */
+  async assign(id: string, staffId: string, by: AlertActor): Promise<Alert> {
+    let alert = await this.get(id);
+    if (alert.status === 'resolved') throw new AppError('conflict', 'the alert is resolved; reopen it first');
+    const assignee = await this.deps.staff?.get(staffId);
+    if (!assignee?.active) throw new AppError('validation_failed', 'no active staff member with that id');
+    if (assignee.role !== 'admin' && assignee.careTeamId !== alert.careTeamId) throw new AppError('validation_failed', "the staff member is not in the alert's care team");
+    if (UNACKNOWLEDGED.includes(alert.status)) alert = (await this.acknowledge(id, by)).alert;
+    const now = this.deps.clock.now();
+    return (await this.deps.alerts.change(id, { set: { assignedTo: staffId }, events: [{ at: now, type: 'assigned', by, staffId }] })) ?? alert;
+  }
+
   async resolve(id: string, by: AlertActor, resolution: { outcome: ResolutionOutcome; note?: string }): Promise<Alert> {
     const alert = await this.get(id);
     if (alert.status === 'resolved') throw new AppError('conflict', 'the alert is resolved already');
@@ -233,7 +250,7 @@ export class AlertService implements AlertRaiser {
     const now = this.deps.clock.now();
     const changed = await this.deps.alerts.change(id, {
       set: { status: 'open', escalation: { epoch: alert.escalation.epoch + 1, step: 0, pagedStaffIds: [] } },
-      unset: ['acknowledgedBy', 'acknowledgedAt', 'resolvedBy', 'resolvedAt', 'resolution', 'flaggedAt'],
+      unset: ['acknowledgedBy', 'acknowledgedAt', 'assignedTo', 'resolvedBy', 'resolvedAt', 'resolution', 'flaggedAt'],
       events: [{ at: now, type: 'reopened', by, ...(note ? { note } : {}) }],
     });
     return this.ensureStarted(changed ?? alert);

@@ -20,6 +20,7 @@ const listQuery = z.strictObject({
 const noteSchema = z.string().trim().min(1).max(2000);
 const resolveBody = z.strictObject({ outcome: z.enum(RESOLUTION_OUTCOMES), note: noteSchema.optional() });
 const reopenBody = z.strictObject({ note: noteSchema.optional() });
+const assignBody = z.strictObject({ staffId: idSchema });
 
 /** An alert as the API shows it: dates as ISO text, everything else as stored. */
 export function alertView(alert: Alert) {
@@ -84,6 +85,16 @@ export function alertRoutes(routes: RouteTable, deps: { alerts: AlertService }):
     roles: CLINICAL, action: 'alert.resolve', params: alertParams, body: resolveBody,
     handler: async ({ params, body, req }) => {
       const alert = await deps.alerts.resolve(params.id, apiActor(req), body);
+      audit(req, alert);
+      return alertView(alert);
+    },
+  });
+
+  routes.add({
+    method: 'POST', url: '/api/v1/alerts/:id/assign', tag: 'alerts', summary: "Hands the alert to a staff member of its care team (acknowledging it if nobody had)",
+    roles: CLINICAL, action: 'alert.assign', params: alertParams, body: assignBody,
+    handler: async ({ params, body, req }) => {
+      const alert = await deps.alerts.assign(params.id, body.staffId, apiActor(req));
       audit(req, alert);
       return alertView(alert);
     },
