@@ -8,7 +8,7 @@ import type { Container } from '../app/container.js';
 import { RESOLUTION_OUTCOMES, type Alert } from '../domain/alerts/alerts.js';
 import type { AuditEntry } from '../domain/audit/chain.js';
 import type { MessageLog } from '../domain/messaging/ports.js';
-import { planInputSchema } from '../domain/medication/plan.js';
+import { planInputSchema, planPatchSchema } from '../domain/medication/plan.js';
 import { patientCreateSchema } from '../domain/patients/schema.js';
 import { enrolmentInputSchema } from '../domain/postop/service.js';
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, inviteFormSchema, signInFormSchema } from '../domain/staff/accounts.js';
@@ -311,11 +311,12 @@ ${errorSummary(errors)}
       return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent(done)}`, 303);
     });
 
-    const planForm = (patientId: string, name: string, csrf: string, errors?: Record<string, string>, values: Record<string, string> = {}) => html`<h1>New medication plan for ${name}</h1>
+    /** The medication plan form: a new plan, or a change to `planId` (its current values filled in). */
+    const planForm = (patientId: string, name: string, csrf: string, errors?: Record<string, string>, values: Record<string, string> = {}, planId?: string) => html`<h1>${planId ? 'Change the medication plan' : 'New medication plan'} for ${name}</h1>
 ${errorSummary(errors)}
-<form method="post" action="/console/patients/${patientId}/plans" class="stack">
+<form method="post" action="/console/patients/${patientId}/plans${planId ? `/${planId}` : ''}" class="stack">
   <input type="hidden" name="_csrf" value="${csrf}">
-  <label for="displayName">Medicine as the patient knows it</label>
+  <label for="displayName">Medicine as the patient knows it (texts show this)</label>
   <input id="displayName" name="displayName" required value="${values.displayName ?? ''}"${invalidAttrs(errors, 'displayName')}>
   ${fieldError(errors, 'displayName')}
   <label for="dose">Dose</label>
@@ -330,8 +331,13 @@ ${errorSummary(errors)}
   <label for="endDate">Last day (optional)</label>
   <input id="endDate" name="endDate" type="date" value="${values.endDate ?? ''}"${invalidAttrs(errors, 'endDate')}>
   ${fieldError(errors, 'endDate')}
-  <button type="submit">Create plan</button>
+  <button type="submit">${planId ? 'Save changes' : 'Create plan'}</button>
 </form>`;
+
+    const planFields = (form: Record<string, string>) => ({
+      displayName: form.displayName, dose: form.dose, startDate: form.startDate,
+      times: String(form.times ?? '').split(',').map((time) => time.trim()).filter((time) => time !== ''),
+    });
 
     scope.get('/console/patients/:id/plans/new', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: true });
@@ -344,16 +350,41 @@ ${errorSummary(errors)}
       const signedIn = await requireSession(accounts, req, { activity: true });
       const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.plan_create');
       const form = (req.body ?? {}) as Record<string, string>;
-      const input = {
-        displayName: form.displayName, dose: form.dose, startDate: form.startDate,
-        times: String(form.times ?? '').split(',').map((time) => time.trim()).filter((time) => time !== ''),
-        ...(form.endDate ? { endDate: form.endDate } : {}),
-      };
-      const parsed = planInputSchema.safeParse(input);
+      const parsed = planInputSchema.safeParse({ ...planFields(form), ...(form.endDate ? { endDate: form.endDate } : {}) });
       if (!parsed.success) return send(reply, page('New medication plan', ctx(signedIn), planForm(patient.id, patient.name, signedIn.session.csrf, zodErrors(parsed.error), form)), 400);
       const plan = await container.medication.create(patient.id, parsed.data);
       await record(req, { actor: staffActor(signedIn), action: 'console.plan_create', outcome: 'success', status: 303, patientIds: [patient.id], resource: { type: 'medication_plan', id: plan.id } });
       return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent(`Plan "${plan.displayName}" created.`)}`, 303);
+    });
+
+    scope.get('/console/patients/:id/plans/:planId', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.plan_form');
+      const plan = await container.medication.get(patient.id, String((req.params as { planId: string }).planId));
+      await record(req, { actor: staffActor(signedIn), action: 'console.plan_form', outcome: 'success', status: 200, patientIds: [patient.id], resource: { type: 'medication_plan', id: plan.id } });
+      const values = { displayName: plan.displayName, dose: plan.dose, times: plan.times.join(', '), startDate: plan.startDate, endDate: plan.endDate ?? '' };
+      return send(reply, page('Change the medication plan', ctx(signedIn), planForm(patient.id, patient.name, signedIn.session.csrf, undefined, values, plan.id)));
+    });
+
+    // A change: the reminders still to come follow it (the medication service reschedules them).
+    scope.post('/console/patients/:id/plans/:planId', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.plan_update');
+      const planId = String((req.params as { planId: string }).planId);
+      const form = (req.body ?? {}) as Record<string, string>;
+      const parsed = planPatchSchema.safeParse({ ...planFields(form), endDate: form.endDate ? form.endDate : null });
+      if (!parsed.success) return send(reply, page('Change the medication plan', ctx(signedIn), planForm(patient.id, patient.name, signedIn.session.csrf, zodErrors(parsed.error), form, planId)), 400);
+      let plan;
+      try {
+        plan = await container.medication.update(patient.id, planId, parsed.data);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'validation_failed') {
+          return send(reply, page('Change the medication plan', ctx(signedIn), planForm(patient.id, patient.name, signedIn.session.csrf, { _form: err.message }, form, planId)), 400);
+        }
+        throw err;
+      }
+      await record(req, { actor: staffActor(signedIn), action: 'console.plan_update', outcome: 'success', status: 303, patientIds: [patient.id], resource: { type: 'medication_plan', id: plan.id } });
+      return reply.redirect(`/console/patients/${patient.id}?done=${encodeURIComponent(`Plan "${plan.displayName}" changed.`)}`, 303);
     });
 
     const postopForm = async (patientId: string, name: string, csrf: string, errors?: Record<string, string>, values: Record<string, string> = {}) => {

@@ -221,6 +221,16 @@ describe('the care-team console in chromium', () => {
     const plans = await fetch(`${app.url}/api/v1/patients/${ids.patient}/medication-plans`, { headers: { authorization: `Bearer ${adminKey}` } }).then((res) => res.json() as Promise<{ items: { displayName: string; times: string[]; dose: string }[] }>);
     expect(plans.items).toEqual(expect.arrayContaining([expect.objectContaining({ displayName: 'water pill', dose: '1 tablet', times: ['08:00', '20:00'] })]));
 
+    // Changed through the form: the API returns the change.
+    await page.click('a[aria-label="Change the water pill plan"]');
+    expect(await page.inputValue('#times')).toBe('08:00, 20:00');
+    await page.fill('#times', '07:30, 19:30');
+    await page.fill('#dose', '2 tablets');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/done=/);
+    const changed = await fetch(`${app.url}/api/v1/patients/${ids.patient}/medication-plans`, { headers: { authorization: `Bearer ${adminKey}` } }).then((res) => res.json() as Promise<{ items: { displayName: string; times: string[]; dose: string }[] }>);
+    expect(changed.items.find((plan) => plan.displayName === 'water pill')).toMatchObject({ dose: '2 tablets', times: ['07:30', '19:30'] });
+
     await page.goto(`${app.url}/console/patients/new`);
     await page.fill('#name', 'Ben Ode');
     await page.fill('#phone', '555');

@@ -121,7 +121,7 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
   <dt>Language</dt><dd>${patient.language}</dd>
   <dt>Time zone</dt><dd>${patient.timeZone}</dd>
   <dt>Consent</dt><dd><ul class="plain">${consent}</ul></dd>
-  <dt>Programmes</dt><dd><ul class="plain">${view.plans.map((plan) => html`<li>Medication: ${plan.displayName} (${plan.dose}) at ${plan.times.join(', ')}</li>`)}${view.postop ? html`<li>Post-op check-ins: ${view.postop.procedure}, surgery ${view.postop.surgeryDate}</li>` : ''}${view.plans.length === 0 && !view.postop ? html`<li>none</li>` : ''}</ul></dd>
+  <dt>Programmes</dt><dd><ul class="plain">${view.plans.map((plan) => html`<li>Medication: ${plan.displayName} (${plan.dose}) at ${plan.times.join(', ')} <a href="/console/patients/${patient.id}/plans/${plan.id}" aria-label="Change the ${plan.displayName} plan">Change</a></li>`)}${view.postop ? html`<li>Post-op check-ins: ${view.postop.procedure}, surgery ${view.postop.surgeryDate}</li>` : ''}${view.plans.length === 0 && !view.postop ? html`<li>none</li>` : ''}</ul></dd>
 </dl>
 <p><a href="/console/patients/${patient.id}/plans/new">Add a medication plan</a>${view.postop ? '' : html` · <a href="/console/patients/${patient.id}/postop/new">Enrol in post-op check-ins</a>`}</p>
 </section>
