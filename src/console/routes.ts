@@ -499,16 +499,65 @@ ${errorSummary(errors)}
       return send(reply, page('Metrics', ctx(signedIn), metricsPage(metrics)));
     });
 
-    scope.get('/console/rules', async (req, reply) => {
-      const signedIn = await requireSession(accounts, req, { activity: true });
+    /** A stored rule as an admin edits it: the fields the API takes, as JSON. */
+    const ruleJson = (rule: Record<string, unknown>) => {
+      const { id: _id, version: _version, createdAt: _created, updatedAt: _updated, ...fields } = rule;
+      return JSON.stringify(fields, null, 2);
+    };
+    const rulesPage = async (signedIn: SignedIn, errors: Record<string, string> = {}, drafts: Record<string, string> = {}, notice?: string) => {
       const rules = (await container.escalationRules.list({ limit: 100 })).items;
       const protocols = await container.postopProtocols.list();
-      return send(reply, page('Rules and protocols', ctx(signedIn), html`<h1>Escalation rules and post-op protocols</h1>
-<p>Admins change these through the API (<a href="/docs">API documentation</a>).</p>
-<h2>Escalation rules</h2>
-<pre class="code" tabindex="0">${JSON.stringify(rules, null, 2)}</pre>
+      const admin = signedIn.staff.role === 'admin';
+      const editor = (key: string, action: string, text: string, label: string, button: string) => html`<form method="post" action="${action}" class="stack">
+  <input type="hidden" name="_csrf" value="${signedIn.session.csrf}">
+  <label for="${key}">${label}</label>
+  <textarea id="${key}" name="rule" rows="12" spellcheck="false"${invalidAttrs(errors, key)}>${drafts[key] ?? text}</textarea>
+  ${fieldError(errors, key)}
+  <button type="submit">${button}</button>
+</form>`;
+      return page('Rules and protocols', ctx(signedIn), html`<h1>Escalation rules and post-op protocols</h1>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+${errorSummary(errors)}
+<p>Rules decide an alert's severity, team and paging; the reviewed defaults apply where no stored rule matches. ${admin ? 'Each save is a new version: alerts already raised keep the version that decided them. The format is the API\'s (see /docs).' : 'Admins change them.'}</p>
+<h2>Stored escalation rules</h2>
+${rules.length === 0 ? html`<p>None: the reviewed defaults decide.</p>` : ''}
+${rules.map((rule, index) => html`<section aria-labelledby="rule-${index}"><h3 id="rule-${index}">${rule.name} (version ${rule.version}${rule.enabled === false ? ', disabled' : ''})</h3>
+${admin ? editor(`rule-${rule.id}`, `/console/rules/${rule.id}`, ruleJson(rule as unknown as Record<string, unknown>), `Rule "${rule.name}" as JSON`, 'Save as a new version') : html`<pre class="code" tabindex="0">${ruleJson(rule as unknown as Record<string, unknown>)}</pre>`}
+</section>`)}
+${admin ? html`<h2>New rule</h2>${editor('rule-new', '/console/rules', JSON.stringify({ name: '', condition: '', severity: 'high', enabled: true }, null, 2), 'The new rule as JSON', 'Create rule')}` : ''}
 <h2>Post-op protocols</h2>
-<ul>${protocols.map((protocol) => html`<li>${protocol.title ?? protocol.id} (version ${protocol.version}, ${protocol.status}, check-ins on days ${protocol.days.join(', ')})</li>`)}</ul>`));
+<ul>${protocols.map((protocol) => html`<li>${protocol.title ?? protocol.id} (version ${protocol.version}, ${protocol.status}, check-ins on days ${protocol.days.join(', ')}, ${protocol.questions} questions)</li>`)}</ul>`);
+    };
+
+    scope.get('/console/rules', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      return send(reply, await rulesPage(signedIn, undefined, undefined, (req.query as { done?: string }).done));
+    });
+
+    // Admins only: the same validation as the API (a malformed rule comes back next to its field, nothing stored).
+    scope.post('/console/rules/:id?', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', 'only admins change escalation rules');
+      const id = (req.params as { id?: string }).id;
+      const key = id ? `rule-${id}` : 'rule-new';
+      const text = String((req.body as Record<string, unknown> | undefined)?.rule ?? '');
+      let input: unknown;
+      try {
+        input = JSON.parse(text);
+      } catch {
+        return send(reply, await rulesPage(signedIn, { [key]: 'this is not valid JSON' }, { [key]: text }), 400);
+      }
+      let saved;
+      try {
+        saved = id ? await container.escalationRules.replace(id, input) : await container.escalationRules.create(input);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'validation_failed') {
+          return send(reply, await rulesPage(signedIn, { [key]: err.message }, { [key]: text }), 400);
+        }
+        throw err;
+      }
+      await record(req, { actor: staffActor(signedIn), action: id ? 'console.rule_replace' : 'console.rule_create', outcome: 'success', status: 303, resource: { type: 'escalation_rule', id: saved.id } });
+      return reply.redirect(`/console/rules?done=${encodeURIComponent(`Rule "${saved.name}" saved as version ${saved.version}.`)}`, 303);
     });
 
     const staffPage = async (signedIn: SignedIn, invite?: { url: string; name: string }) => {

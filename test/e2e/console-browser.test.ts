@@ -122,6 +122,10 @@ describe('the care-team console in chromium', () => {
     await adminPage.click(`button[aria-label="Invite Basil Birch"]`);
     expect(await adminPage.locator('#invite-link').textContent()).toMatch(/\/console\/invite\?t=/);
     await shot(adminPage, 'staff');
+    await adminPage.goto(`${app.url}/console/rules`);
+    await adminPage.locator('#rule-new').waitFor();
+    await expectAccessible(adminPage);
+    await shot(adminPage, 'rules-admin');
     await adminPage.context().close();
   });
 
