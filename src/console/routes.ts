@@ -56,11 +56,23 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 32 * 1024 }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
+    // Forms posted from another site are refused before anything runs: with the session's token (requireSession)
+    // this covers the forms that come before a session too (sign-in, invitation), against login CSRF.
+    scope.addHook('preHandler', async (req) => {
+      if (req.method !== 'POST') return;
+      const origin = req.headers.origin;
+      const site = req.headers['sec-fetch-site'];
+      const sameHost = (value: string) => URL.canParse(value) && URL.canParse(`http://${req.headers.host}`) && new URL(value).host === new URL(`http://${req.headers.host}`).host;
+      if ((origin !== undefined && !sameHost(origin)) || site === 'cross-site') {
+        throw new AppError('forbidden', 'this form did not come from the console');
+      }
+    });
     scope.addHook('onSend', async (_req, reply, payload) => {
       reply.header('content-security-policy', CSP);
       reply.header('x-content-type-options', 'nosniff');
       reply.header('x-frame-options', 'DENY');
-      reply.header('referrer-policy', 'no-referrer');
+      // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own forms.
+      reply.header('referrer-policy', 'same-origin');
       reply.header('cross-origin-opener-policy', 'same-origin');
       reply.header('cache-control', 'no-store');
       return payload;

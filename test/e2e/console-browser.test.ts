@@ -195,7 +195,7 @@ describe('the care-team console in chromium', () => {
     const { page } = nurse;
     await page.goto(`${app.url}/console/patients/${patient.id}`);
     const timeline = await page.locator('#timeline').textContent();
-    for (const expected of ['my knee is swollen', 'Dose', 'taken', 'Check-in', 'pain 5', 'crushing chest pain']) expect(timeline).toContain(expected);
+    for (const expected of ['my knee is swollen', 'Dose', 'taken', 'Check-in', 'pain 5', 'temperature 38.4 °C', 'crushing chest pain', 'resolved by Nora Alder (console) (sent to emergency)']) expect(timeline).toContain(expected);
     await page.locator('figure[data-chart="adherence"][data-drawn="yes"] canvas').waitFor();
     await page.locator('figure[data-chart="vitals"][data-drawn="yes"] canvas').waitFor();
     expect(await page.locator('#vitals-caption').textContent()).toMatch(/fever threshold of 38\.0 °C[\s\S]*fever on/);

@@ -64,6 +64,19 @@ describe('console sign-in', () => {
     expect(res.body).not.toMatch(/<script>|<script(?![^>]*\bsrc=)(?![^>]*application\/json)[^>]*>|\sstyle=|\son[a-z]+=/);
   });
 
+  it('refuses a sign-in or invitation form posted from another site (login CSRF)', async () => {
+    clock.advance(30_000);
+    const fields = form({ username: 'nora', password: nurseA.password, code: totpCode(nurseA.secret, clock.now()) });
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+      const res = await api.server.inject({ method: 'POST', url: '/console/sign-in', headers: { ...FORM, ...headers }, payload: fields });
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect((await api.server.inject({ method: 'POST', url: '/console/invite', headers: { ...FORM, ...headers }, payload: form({ t: 'x' }) })).statusCode).toBe(403);
+    }
+    const sameSite = await api.server.inject({ method: 'POST', url: '/console/sign-in', headers: { ...FORM, origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' }, payload: fields });
+    expect(sameSite.statusCode).toBe(303);
+  });
+
   it('needs the password and a fresh TOTP code; a code works once', async () => {
     clock.advance(30_000);
     const code = totpCode(nurseA.secret, clock.now());
