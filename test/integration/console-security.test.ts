@@ -272,6 +272,17 @@ describe('who sees what', () => {
     expect((await post(`/console/rules/${stored.id}`, { _csrf: nurse.csrf, rule: JSON.stringify(rule) }, nurse.cookie)).statusCode).toBe(403);
   });
 
+  it('an open alert stays in the queue however many newer alerts were resolved since', async () => {
+    const { alert: old } = await api.container.alerts.raise({ kind: 'triage', severity: 'high', idempotencyKey: 'buried', patientId, careTeamId: teamA, reason: 'urgent symptom check' });
+    clock.advance(60_000);
+    const later = Array.from({ length: 210 }, (_, index) => ({ ...old, id: `handoff:resolved-${index}`, kind: 'handoff' as const, status: 'resolved' as const, createdAt: new Date(clock.now().getTime() + index), updatedAt: clock.now() }));
+    for (const alert of later) await api.db.repositories.alerts.insert(alert);
+    const { cookie } = await signIn(api, nurseA);
+    const rows = (await get('/console/alerts/rows?scope=teams&state=open', cookie)).body;
+    expect(rows).toContain(`data-alert-id="${old.id}"`);
+    expect(rows).not.toContain('handoff:resolved-');
+  });
+
   it('logs no patient name, phone number or message text during a console session', async () => {
     const { cookie, csrf } = await signIn(api, nurseA);
     await get('/console', cookie);

@@ -1,5 +1,5 @@
 import type { Container } from '../../app/container.js';
-import { RESOLUTION_OUTCOMES, UNACKNOWLEDGED, type Alert, type AlertActor } from '../../domain/alerts/alerts.js';
+import { ALERT_STATUSES, RESOLUTION_OUTCOMES, UNACKNOWLEDGED, type Alert, type AlertActor, type AlertStatus } from '../../domain/alerts/alerts.js';
 import type { Patient } from '../../domain/patients/ports.js';
 import type { StaffMember } from '../../domain/staff/staff.js';
 import { html, type Html } from '../html.js';
@@ -27,7 +27,7 @@ export interface QueueView {
   canSeeAll: boolean;
 }
 
-/** Alerts read per queue view: the newest, then filtered; the queue is for what needs doing now. */
+/** Alerts read per status per queue view (the newest of each): the queue is for what needs doing now. */
 const QUEUE_WINDOW = 200;
 const SEVERITY_ORDER = { critical: 0, high: 1, normal: 2 } as const;
 
@@ -37,10 +37,13 @@ export const ackDeadline = (alert: Alert): Date => new Date(alert.createdAt.getT
 export async function queueView(container: Container, staff: StaffMember, filter: QueueFilter): Promise<QueueView> {
   const admin = staff.role === 'admin';
   const scope = filter.scope === 'all' && !admin ? 'teams' : filter.scope;
-  const page = await container.alerts.list(scope === 'all' ? {} : { careTeamId: staff.careTeamId }, { limit: QUEUE_WINDOW });
+  // One query per status, so an open alert is never crowded out of the queue by newer closed ones.
+  const statuses: AlertStatus[] = filter.state === 'open' ? ALERT_STATUSES.filter((status) => status !== 'resolved') : ['resolved'];
+  const team = scope === 'all' ? {} : { careTeamId: staff.careTeamId };
+  const pages = await Promise.all(statuses.map((status) => container.alerts.list({ ...team, status }, { limit: QUEUE_WINDOW })));
   const now = container.clock.now();
-  const alerts = page.items
-    .filter((alert) => (filter.state === 'open' ? alert.status !== 'resolved' : alert.status === 'resolved'))
+  const alerts = pages
+    .flatMap((page) => page.items)
     .filter((alert) => scope !== 'mine' || ownerId(alert) === staff.id)
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.createdAt.getTime() - a.createdAt.getTime());
   const patients = await lookUp(alerts.flatMap((alert) => (alert.patientId ? [alert.patientId] : [])), (id) => container.patients.get(id).catch(() => undefined));
