@@ -140,7 +140,8 @@ ${errorSummary(errors)}
 
     scope.get('/console/sign-in', async (req, reply) => {
       const reason = (req.query as { reason?: string }).reason;
-      return signInPage(reply, reason === 'idle' ? 'You were signed out after 15 minutes without activity.' : reason === 'signed-out' ? 'You are signed out.' : undefined);
+      const notices: Record<string, string> = { idle: 'You were signed out after 15 minutes without activity.', 'signed-out': 'You are signed out.', ready: 'Your account is ready: sign in with your new password and a code.' };
+      return signInPage(reply, reason ? notices[reason] : undefined);
     });
 
     scope.post('/console/sign-in', async (req, reply) => {
@@ -183,7 +184,7 @@ ${errorSummary(errors)}
     scope.post('/console/session/keepalive', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: true });
       if (req.headers['x-console-live']) return { idleRemainingMs: idleRemainingMs(signedIn.session, clock.now()) };
-      return reply.redirect(String((req.headers.referer as string | undefined) ?? '/console').startsWith('/') ? '/console' : '/console', 303);
+      return reply.redirect('/console', 303);
     });
 
     const invitePage = async (reply: FastifyReply, token: string, errors?: Record<string, string>, values: { username?: string } = {}, status = 200) => {

@@ -83,6 +83,7 @@ async function acceptInvitation(page: Page, url: string, username: string, scree
   }
   await page.click('button[type=submit]');
   await page.waitForURL(/\/console\/sign-in\?reason=ready$/);
+  expect(await page.locator('.notice').textContent()).toContain('Your account is ready');
   return secret;
 }
 
