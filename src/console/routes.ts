@@ -519,12 +519,12 @@ ${errorSummary(errors)}
     };
     const rulesPage = async (signedIn: SignedIn, errors: Record<string, string> = {}, drafts: Record<string, string> = {}, notice?: string) => {
       const rules = (await container.escalationRules.list({ limit: 100 })).items;
-      const protocols = await container.postopProtocols.list();
+      const protocols = await Promise.all((await container.postopProtocols.list()).map(async (summary) => ({ summary, stored: await container.postopProtocols.get(summary.id) })));
       const admin = signedIn.staff.role === 'admin';
       const editor = (key: string, action: string, text: string, label: string, button: string) => html`<form method="post" action="${action}" class="stack">
   <input type="hidden" name="_csrf" value="${signedIn.session.csrf}">
   <label for="${key}">${label}</label>
-  <textarea id="${key}" name="rule" rows="12" spellcheck="false"${invalidAttrs(errors, key)}>${drafts[key] ?? text}</textarea>
+  <textarea id="${key}" name="json" rows="12" spellcheck="false"${invalidAttrs(errors, key)}>${drafts[key] ?? text}</textarea>
   ${fieldError(errors, key)}
   <button type="submit">${button}</button>
 </form>`;
@@ -539,8 +539,42 @@ ${admin ? editor(`rule-${rule.id}`, `/console/rules/${rule.id}`, ruleJson(rule a
 </section>`)}
 ${admin ? html`<h2>New rule</h2>${editor('rule-new', '/console/rules', JSON.stringify({ name: '', condition: '', severity: 'high', enabled: true }, null, 2), 'The new rule as JSON', 'Create rule')}` : ''}
 <h2>Post-op protocols</h2>
-<ul>${protocols.map((protocol) => html`<li>${protocol.title ?? protocol.id} (version ${protocol.version}, ${protocol.status}, check-ins on days ${protocol.days.join(', ')}, ${protocol.questions} questions)</li>`)}</ul>`);
+${protocols.map(({ summary, stored }, index) => {
+    const { version: _version, ...fields } = stored.protocol;
+    const text = JSON.stringify(fields, null, 2);
+    return html`<section aria-labelledby="protocol-${index}"><h3 id="protocol-${index}">${summary.title ?? summary.id} (version ${summary.version}, ${summary.status}, check-ins on days ${summary.days.join(', ')}, ${summary.questions} questions)</h3>
+${admin ? editor(`protocol-${summary.id}`, `/console/protocols/${summary.id}`, text, `Protocol "${summary.title ?? summary.id}" as JSON (check-ins already sent keep their version)`, 'Save as a new version') : html`<details><summary>Protocol as JSON</summary><pre class="code" tabindex="0">${text}</pre></details>`}
+</section>`;
+  })}`);
     };
+
+    // Admins only: the next version of a post-op protocol, validated as the API does.
+    scope.post('/console/protocols/:id', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', 'only admins change post-op protocols');
+      const id = String((req.params as { id: string }).id);
+      const key = `protocol-${id}`;
+      const text = String((req.body as Record<string, unknown> | undefined)?.json ?? '');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return send(reply, await rulesPage(signedIn, { [key]: 'this is not valid JSON' }, { [key]: text }), 400);
+      }
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return send(reply, await rulesPage(signedIn, { [key]: 'expected a JSON object' }, { [key]: text }), 400);
+      let stored;
+      try {
+        stored = await container.postopProtocols.addVersion(id, body as Record<string, unknown>, `console:${signedIn.staff.id}`);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'validation_failed') {
+          const issues = (err.details as { issues?: { field: string; message: string }[] } | undefined)?.issues ?? [];
+          return send(reply, await rulesPage(signedIn, { [key]: [err.message, ...issues.map((issue) => `${issue.field}: ${issue.message}`)].join('; ') }, { [key]: text }), 400);
+        }
+        throw err;
+      }
+      await record(req, { actor: staffActor(signedIn), action: 'console.protocol_version', outcome: 'success', status: 303, resource: { type: 'postop_protocol', id: `${stored.protocol.id}@${stored.protocol.version}` } });
+      return reply.redirect(`/console/rules?done=${encodeURIComponent(`Protocol ${stored.protocol.id} saved as version ${stored.protocol.version}.`)}`, 303);
+    });
 
     scope.get('/console/rules', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: true });
@@ -553,7 +587,7 @@ ${admin ? html`<h2>New rule</h2>${editor('rule-new', '/console/rules', JSON.stri
       if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', 'only admins change escalation rules');
       const id = (req.params as { id?: string }).id;
       const key = id ? `rule-${id}` : 'rule-new';
-      const text = String((req.body as Record<string, unknown> | undefined)?.rule ?? '');
+      const text = String((req.body as Record<string, unknown> | undefined)?.json ?? '');
       let input: unknown;
       try {
         input = JSON.parse(text);

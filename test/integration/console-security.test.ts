@@ -249,19 +249,19 @@ describe('who sees what', () => {
     const count = async () => (await api.call(adminKey, 'GET', '/api/v1/escalation-rules')).json<{ items: { name: string; version: number }[] }>().items;
     const before = (await count()).length;
 
-    const notJson = await post('/console/rules', { _csrf: admin.csrf, rule: '{ name: ' }, admin.cookie);
+    const notJson = await post('/console/rules', { _csrf: admin.csrf, json: '{ name: ' }, admin.cookie);
     expect(notJson.statusCode).toBe(400);
     expect(notJson.body).toContain('<p class="error" id="rule-new-error">this is not valid JSON</p>');
-    const invalid = await post('/console/rules', { _csrf: admin.csrf, rule: JSON.stringify({ ...rule, severity: 'urgent' }) }, admin.cookie);
+    const invalid = await post('/console/rules', { _csrf: admin.csrf, json: JSON.stringify({ ...rule, severity: 'urgent' }) }, admin.cookie);
     expect(invalid.statusCode).toBe(400);
     expect(invalid.body).toMatch(/id="rule-new-error">escalation rule is not valid: [^<]*severity/);
     expect((await count()).length).toBe(before);
 
-    const created = await post('/console/rules', { _csrf: admin.csrf, rule: JSON.stringify(rule) }, admin.cookie);
+    const created = await post('/console/rules', { _csrf: admin.csrf, json: JSON.stringify(rule) }, admin.cookie);
     expect(created.statusCode).toBe(303);
     const stored = (await api.call(adminKey, 'GET', '/api/v1/escalation-rules')).json<{ items: { id: string; name: string; version: number }[] }>().items.find((item) => item.name === rule.name)!;
     expect(stored.version).toBe(1);
-    const replaced = await post(`/console/rules/${stored.id}`, { _csrf: admin.csrf, rule: JSON.stringify({ ...rule, severity: 'critical' }) }, admin.cookie);
+    const replaced = await post(`/console/rules/${stored.id}`, { _csrf: admin.csrf, json: JSON.stringify({ ...rule, severity: 'critical' }) }, admin.cookie);
     expect(decodeURIComponent(replaced.headers.location as string)).toContain('saved as version 2');
     expect((await api.call(adminKey, 'GET', `/api/v1/escalation-rules/${stored.id}`)).json()).toMatchObject({ version: 2, severity: 'critical' });
 
@@ -269,7 +269,18 @@ describe('who sees what', () => {
     const page = await get('/console/rules', nurse.cookie);
     expect(page.body).toContain(rule.name);
     expect(page.body).not.toContain('<textarea');
-    expect((await post(`/console/rules/${stored.id}`, { _csrf: nurse.csrf, rule: JSON.stringify(rule) }, nurse.cookie)).statusCode).toBe(403);
+    expect((await post(`/console/rules/${stored.id}`, { _csrf: nurse.csrf, json: JSON.stringify(rule) }, nurse.cookie)).statusCode).toBe(403);
+
+    // Post-op protocols: the next version, validated as the API does; check-ins already sent keep theirs.
+    const current = (await api.call(adminKey, 'GET', '/api/v1/postop-protocols/default-postop')).json<{ protocol: { version: number } & Record<string, unknown> }>().protocol;
+    const { version, ...fields } = current;
+    expect((await post('/console/protocols/default-postop', { _csrf: nurse.csrf, json: JSON.stringify(fields) }, nurse.cookie)).statusCode).toBe(403);
+    const broken = await post('/console/protocols/default-postop', { _csrf: admin.csrf, json: JSON.stringify({ ...fields, days: [] }) }, admin.cookie);
+    expect(broken.statusCode).toBe(400);
+    expect(broken.body).toMatch(/id="protocol-default-postop-error">invalid post-op protocol; days: /);
+    const next = await post('/console/protocols/default-postop', { _csrf: admin.csrf, json: JSON.stringify({ ...fields, sendHour: '10:00' }) }, admin.cookie);
+    expect(decodeURIComponent(next.headers.location as string)).toContain(`saved as version ${version + 1}`);
+    expect((await api.call(adminKey, 'GET', '/api/v1/postop-protocols/default-postop')).json()).toMatchObject({ protocol: { version: version + 1, sendHour: '10:00' } });
   });
 
   it('an open alert stays in the queue however many newer alerts were resolved since', async () => {
