@@ -271,6 +271,9 @@ describe('the care-team console in chromium', () => {
     expect(await page.locator('#median-ack').textContent()).toMatch(/\d+ min/);
     expect(await page.locator('#ack-in-time').textContent()).toMatch(/100% \(1 of 1\)/);
     expect(await page.locator('#adherence').textContent()).toMatch(/%/);
+    // The seeded patient's three answered check-ins (the last days) show in the response chart.
+    await page.locator('figure[data-chart="response"][data-drawn="yes"] canvas').waitFor();
+    expect(await page.locator('#response-caption').textContent()).toMatch(/100% \(\d of \d\)/);
     await expectAccessible(page);
     await shot(page, 'metrics');
     await page.goto(`${app.url}/console/rules`);

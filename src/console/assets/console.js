@@ -82,12 +82,12 @@
       var width = Math.max(280, Math.min(720, target.clientWidth || 600));
       var opts;
       var series;
-      if (figure.dataset.chart === 'adherence') {
+      if (figure.dataset.chart === 'adherence' || figure.dataset.chart === 'response') {
         opts = {
           width: width, height: 220,
           scales: { x: { time: true }, y: { range: [0, 100] } },
           axes: [{}, { label: '% taken', values: function (u, v) { return v.map(function (x) { return x + '%'; }); } }],
-          series: [{}, { label: 'Taken (%)', stroke: '#1d4ed8', fill: 'rgba(29,78,216,0.35)', paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }],
+          series: [{}, { label: figure.dataset.chart === 'adherence' ? 'Taken (%)' : 'Answered (%)', stroke: '#1d4ed8', fill: 'rgba(29,78,216,0.35)', paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }],
         };
         series = [days, data.map(function (d) { return d.due ? Math.round((d.taken / d.due) * 100) : null; })];
       } else {

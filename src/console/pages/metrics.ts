@@ -1,6 +1,6 @@
 import type { Container } from '../../app/container.js';
 import type { StaffMember } from '../../domain/staff/staff.js';
-import { html, type Html } from '../html.js';
+import { html, jsonBlock, type Html } from '../html.js';
 import { ackDeadline } from './queue.js';
 
 /** Alerts and patients read per metrics view (the newest): figures over a team's recent weeks, not all time. */
@@ -15,6 +15,8 @@ export interface TeamMetrics {
   perWeek: { week: string; critical: number; high: number; normal: number }[];
   adherence: { taken: number; due: number };
   checkIns: { answered: number; sent: number };
+  /** Post-op check-ins sent and answered per week (the same weeks as perWeek). */
+  checkInsPerWeek: { week: string; sent: number; answered: number }[];
 }
 
 /** The team lead's figures: the staff member's team (an admin: every team). */
@@ -34,18 +36,25 @@ export async function teamMetrics(container: Container, staff: StaffMember): Pro
   const patients = (await container.patients.list({ limit: PATIENT_WINDOW, status: 'active', ...team } as never)).items;
   const adherence = { taken: 0, due: 0 };
   const checkIns = { answered: 0, sent: 0 };
+  const checkInsPerWeek = perWeek.map(({ week }) => ({ week, sent: 0, answered: 0 }));
   for (const patient of patients) {
     const [figures, records] = await Promise.all([container.medication.adherence(patient.id, {}), container.postop.checkIns(patient.id)]);
     adherence.taken += figures.overall.taken;
     adherence.due += figures.overall.due;
     checkIns.sent += records.length;
     checkIns.answered += records.filter((record) => record.answers.length > 0).length;
+    for (const record of records) {
+      const week = checkInsPerWeek[Math.floor((record.sentAt.getTime() - since) / (7 * 86_400_000))];
+      if (!week) continue;
+      week.sent += 1;
+      if (record.answers.length > 0) week.answered += 1;
+    }
   }
   return {
     alerts: alerts.length,
     ...(ackMinutes.length ? { medianAckMinutes: median(ackMinutes) } : {}),
     acknowledgedInTime: { met: acked.filter((alert) => alert.acknowledgedAt! <= ackDeadline(alert)).length, of: acked.length },
-    perWeek, adherence, checkIns,
+    perWeek, adherence, checkIns, checkInsPerWeek,
   };
 }
 
@@ -65,6 +74,14 @@ export function metricsPage(metrics: TeamMetrics): Html {
   <dt>Reminder adherence (30 days)</dt><dd id="adherence">${share(metrics.adherence.taken, metrics.adherence.due)}</dd>
   <dt>Post-op check-ins answered</dt><dd id="checkin-response">${share(metrics.checkIns.answered, metrics.checkIns.sent)}</dd>
 </dl>
+<figure class="chart" data-chart="response" aria-labelledby="response-caption">
+  <figcaption id="response-caption"><strong>Post-op check-in response rate by week</strong>: ${metrics.checkInsPerWeek.filter((week) => week.sent > 0).map((week) => `week from ${week.week} ${share(week.answered, week.sent)}`).join('; ') || 'no check-ins sent in these weeks'}.</figcaption>
+  <div class="plot" aria-hidden="true"></div>
+  ${jsonBlock('response-data', metrics.checkInsPerWeek.map((week) => ({ date: week.week, due: week.sent, taken: week.answered })))}
+  <details><summary>Check-in response data table</summary>
+  <table><caption>Check-ins sent and answered per week</caption><thead><tr><th scope="col">Week from</th><th scope="col">Answered</th><th scope="col">Sent</th></tr></thead>
+  <tbody>${metrics.checkInsPerWeek.map((week) => html`<tr><td>${week.week}</td><td>${week.answered}</td><td>${week.sent}</td></tr>`)}</tbody></table></details>
+</figure>
 <table><caption>Alerts per severity per week (${metrics.alerts} in all)</caption>
 <thead><tr><th scope="col">Week from</th><th scope="col">Critical</th><th scope="col">High</th><th scope="col">Normal</th></tr></thead>
 <tbody>${metrics.perWeek.map((week) => html`<tr><td>${week.week}</td><td>${week.critical}</td><td>${week.high}</td><td>${week.normal}</td></tr>`)}</tbody></table>`;
