@@ -274,6 +274,8 @@ describe('the care-team console in chromium', () => {
     // The seeded patient's three answered check-ins (the last days) show in the response chart.
     await page.locator('figure[data-chart="response"][data-drawn="yes"] canvas').waitFor();
     expect(await page.locator('#response-caption').textContent()).toMatch(/100% \(\d of \d\)/);
+    // The one alert so far (critical, raised this week) is counted in the last week.
+    expect(await page.locator('table.per-week tbody tr:last-child td').allTextContents()).toEqual([expect.any(String), '1', '0', '0']);
     await expectAccessible(page);
     await shot(page, 'metrics');
     await page.goto(`${app.url}/console/rules`);

@@ -86,7 +86,7 @@
         opts = {
           width: width, height: 220,
           scales: { x: { time: true }, y: { range: [0, 100] } },
-          axes: [{}, { label: '% taken', values: function (u, v) { return v.map(function (x) { return x + '%'; }); } }],
+          axes: [{}, { label: figure.dataset.chart === 'adherence' ? '% taken' : '% answered', values: function (u, v) { return v.map(function (x) { return x + '%'; }); } }],
           series: [{}, { label: figure.dataset.chart === 'adherence' ? 'Taken (%)' : 'Answered (%)', stroke: '#1d4ed8', fill: 'rgba(29,78,216,0.35)', paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }],
         };
         series = [days, data.map(function (d) { return d.due ? Math.round((d.taken / d.due) * 100) : null; })];

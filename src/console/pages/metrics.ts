@@ -7,6 +7,7 @@ import { ackDeadline } from './queue.js';
 const ALERT_WINDOW = 500;
 const PATIENT_WINDOW = 200;
 const WEEKS = 8;
+const WEEK_MS = 7 * 86_400_000;
 
 export interface TeamMetrics {
   alerts: number;
@@ -23,15 +24,14 @@ export interface TeamMetrics {
 export async function teamMetrics(container: Container, staff: StaffMember): Promise<TeamMetrics> {
   const team = staff.role === 'admin' ? {} : { careTeamId: staff.careTeamId };
   const now = container.clock.now();
-  const since = now.getTime() - WEEKS * 7 * 86_400_000;
+  const since = now.getTime() - WEEKS * WEEK_MS;
   const alerts = (await container.alerts.list(team, { limit: ALERT_WINDOW })).items.filter((alert) => alert.createdAt.getTime() >= since);
   const acked = alerts.filter((alert) => alert.acknowledgedAt);
   const ackMinutes = acked.map((alert) => (alert.acknowledgedAt!.getTime() - alert.createdAt.getTime()) / 60_000).sort((a, b) => a - b);
-  const perWeek = Array.from({ length: WEEKS }, (_, index) => {
-    const start = new Date(since + index * 7 * 86_400_000);
-    const inWeek = alerts.filter((alert) => alert.createdAt >= start && alert.createdAt.getTime() < start.getTime() + 7 * 86_400_000);
-    return { week: start.toISOString().slice(0, 10), critical: inWeek.filter((a) => a.severity === 'critical').length, high: inWeek.filter((a) => a.severity === 'high').length, normal: inWeek.filter((a) => a.severity === 'normal').length };
-  });
+  const perWeek = Array.from({ length: WEEKS }, (_, index) => ({ week: new Date(since + index * WEEK_MS).toISOString().slice(0, 10), critical: 0, high: 0, normal: 0 }));
+  // The week an instant falls in; now itself belongs to the last one.
+  const weekOf = (at: Date) => Math.min(WEEKS - 1, Math.floor((at.getTime() - since) / WEEK_MS));
+  for (const alert of alerts) perWeek[weekOf(alert.createdAt)]![alert.severity] += 1;
 
   const patients = (await container.patients.list({ limit: PATIENT_WINDOW, status: 'active', ...team } as never)).items;
   const adherence = { taken: 0, due: 0 };
@@ -44,8 +44,8 @@ export async function teamMetrics(container: Container, staff: StaffMember): Pro
     checkIns.sent += records.length;
     checkIns.answered += records.filter((record) => record.answers.length > 0).length;
     for (const record of records) {
-      const week = checkInsPerWeek[Math.floor((record.sentAt.getTime() - since) / (7 * 86_400_000))];
-      if (!week) continue;
+      if (record.sentAt.getTime() < since) continue;
+      const week = checkInsPerWeek[weekOf(record.sentAt)]!;
       week.sent += 1;
       if (record.answers.length > 0) week.answered += 1;
     }
@@ -82,7 +82,7 @@ export function metricsPage(metrics: TeamMetrics): Html {
   <table><caption>Check-ins sent and answered per week</caption><thead><tr><th scope="col">Week from</th><th scope="col">Answered</th><th scope="col">Sent</th></tr></thead>
   <tbody>${metrics.checkInsPerWeek.map((week) => html`<tr><td>${week.week}</td><td>${week.answered}</td><td>${week.sent}</td></tr>`)}</tbody></table></details>
 </figure>
-<table><caption>Alerts per severity per week (${metrics.alerts} in all)</caption>
+<table class="per-week"><caption>Alerts per severity per week (${metrics.alerts} in all)</caption>
 <thead><tr><th scope="col">Week from</th><th scope="col">Critical</th><th scope="col">High</th><th scope="col">Normal</th></tr></thead>
 <tbody>${metrics.perWeek.map((week) => html`<tr><td>${week.week}</td><td>${week.critical}</td><td>${week.high}</td><td>${week.normal}</td></tr>`)}</tbody></table>`;
 }
