@@ -548,32 +548,47 @@ ${admin ? editor(`protocol-${summary.id}`, `/console/protocols/${summary.id}`, t
   })}`);
     };
 
-    // Admins only: the next version of a post-op protocol, validated as the API does.
-    scope.post('/console/protocols/:id', async (req, reply) => {
+    /**
+     * An admin's JSON edit on the rules page: parsed, then `save`d with the API's validation; a parse or validation
+     * error comes back next to the field `key` with the text as typed, and nothing is stored.
+     */
+    async function saveJsonEdit(
+      req: FastifyRequest, reply: FastifyReply, key: string, what: string,
+      save: (input: unknown, signedIn: SignedIn) => Promise<{ done: string; action: string; resource: { type: string; id: string } }>,
+      describe: (err: AppError) => string = (err) => err.message,
+    ) {
       const signedIn = await requireSession(accounts, req, { activity: true });
-      if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', 'only admins change post-op protocols');
-      const id = String((req.params as { id: string }).id);
-      const key = `protocol-${id}`;
+      if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', `only admins change ${what}`);
       const text = String((req.body as Record<string, unknown> | undefined)?.json ?? '');
-      let body: unknown;
+      const refuse = async (message: string) => send(reply, await rulesPage(signedIn, { [key]: message }, { [key]: text }), 400);
+      let input: unknown;
       try {
-        body = JSON.parse(text);
+        input = JSON.parse(text);
       } catch {
-        return send(reply, await rulesPage(signedIn, { [key]: 'this is not valid JSON' }, { [key]: text }), 400);
+        return refuse('this is not valid JSON');
       }
-      if (!body || typeof body !== 'object' || Array.isArray(body)) return send(reply, await rulesPage(signedIn, { [key]: 'expected a JSON object' }, { [key]: text }), 400);
-      let stored;
+      let saved;
       try {
-        stored = await container.postopProtocols.addVersion(id, body as Record<string, unknown>, `console:${signedIn.staff.id}`);
+        saved = await save(input, signedIn);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'validation_failed') {
-          const issues = (err.details as { issues?: { field: string; message: string }[] } | undefined)?.issues ?? [];
-          return send(reply, await rulesPage(signedIn, { [key]: [err.message, ...issues.map((issue) => `${issue.field}: ${issue.message}`)].join('; ') }, { [key]: text }), 400);
-        }
+        if (err instanceof AppError && err.code === 'validation_failed') return refuse(describe(err));
         throw err;
       }
-      await record(req, { actor: staffActor(signedIn), action: 'console.protocol_version', outcome: 'success', status: 303, resource: { type: 'postop_protocol', id: `${stored.protocol.id}@${stored.protocol.version}` } });
-      return reply.redirect(`/console/rules?done=${encodeURIComponent(`Protocol ${stored.protocol.id} saved as version ${stored.protocol.version}.`)}`, 303);
+      await record(req, { actor: staffActor(signedIn), action: saved.action, outcome: 'success', status: 303, resource: saved.resource });
+      return reply.redirect(`/console/rules?done=${encodeURIComponent(saved.done)}`, 303);
+    }
+
+    // Admins only: the next version of a post-op protocol, validated as the API does.
+    scope.post('/console/protocols/:id', async (req, reply) => {
+      const id = String((req.params as { id: string }).id);
+      return saveJsonEdit(req, reply, `protocol-${id}`, 'post-op protocols', async (input, signedIn) => {
+        if (!input || typeof input !== 'object' || Array.isArray(input)) throw new AppError('validation_failed', 'expected a JSON object');
+        const { protocol } = await container.postopProtocols.addVersion(id, input as Record<string, unknown>, `console:${signedIn.staff.id}`);
+        return { done: `Protocol ${protocol.id} saved as version ${protocol.version}.`, action: 'console.protocol_version', resource: { type: 'postop_protocol', id: `${protocol.id}@${protocol.version}` } };
+      }, (err) => {
+        const issues = (err.details as { issues?: { field: string; message: string }[] } | undefined)?.issues ?? [];
+        return [err.message, ...issues.map((issue) => `${issue.field}: ${issue.message}`)].join('; ');
+      });
     });
 
     scope.get('/console/rules', async (req, reply) => {
@@ -583,28 +598,11 @@ ${admin ? editor(`protocol-${summary.id}`, `/console/protocols/${summary.id}`, t
 
     // Admins only: the same validation as the API (a malformed rule comes back next to its field, nothing stored).
     scope.post('/console/rules/:id?', async (req, reply) => {
-      const signedIn = await requireSession(accounts, req, { activity: true });
-      if (signedIn.staff.role !== 'admin') throw new AppError('forbidden', 'only admins change escalation rules');
       const id = (req.params as { id?: string }).id;
-      const key = id ? `rule-${id}` : 'rule-new';
-      const text = String((req.body as Record<string, unknown> | undefined)?.json ?? '');
-      let input: unknown;
-      try {
-        input = JSON.parse(text);
-      } catch {
-        return send(reply, await rulesPage(signedIn, { [key]: 'this is not valid JSON' }, { [key]: text }), 400);
-      }
-      let saved;
-      try {
-        saved = id ? await container.escalationRules.replace(id, input) : await container.escalationRules.create(input);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'validation_failed') {
-          return send(reply, await rulesPage(signedIn, { [key]: err.message }, { [key]: text }), 400);
-        }
-        throw err;
-      }
-      await record(req, { actor: staffActor(signedIn), action: id ? 'console.rule_replace' : 'console.rule_create', outcome: 'success', status: 303, resource: { type: 'escalation_rule', id: saved.id } });
-      return reply.redirect(`/console/rules?done=${encodeURIComponent(`Rule "${saved.name}" saved as version ${saved.version}.`)}`, 303);
+      return saveJsonEdit(req, reply, id ? `rule-${id}` : 'rule-new', 'escalation rules', async (input) => {
+        const saved = id ? await container.escalationRules.replace(id, input) : await container.escalationRules.create(input);
+        return { done: `Rule "${saved.name}" saved as version ${saved.version}.`, action: id ? 'console.rule_replace' : 'console.rule_create', resource: { type: 'escalation_rule', id: saved.id } };
+      });
     });
 
     const staffPage = async (signedIn: SignedIn, invite?: { url: string; name: string }) => {
