@@ -310,8 +310,15 @@ describe('the care-team console in chromium', () => {
     clock.advance(10 * 60_000);
     // 23.5 minutes since the page loaded, but 10 since "stay signed in": the session still runs.
     expect(await page.evaluate("fetch('/console/session', { headers: { 'x-console-live': '1' } }).then((res) => res.status)")).toBe(200);
+    // The queue refresh and the session check both see the 401; the page goes to the sign-in page once.
+    const signInLoads: string[] = [];
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.url().includes('/console/sign-in')) signInLoads.push(request.url());
+    });
     clock.advance(6 * 60_000);
     await page.waitForURL(/\/console\/sign-in\?reason=idle$/, { timeout: 15_000 });
+    await page.waitForLoadState('load'); // the old page's scripts are gone: no later navigation can come from them
+    expect(signInLoads).toEqual([`${app.url}/console/sign-in?reason=idle`]);
     expect(await page.locator('.notice').textContent()).toContain('signed out after 15 minutes');
     await expectAccessible(page);
     await nurse.context.close();

@@ -9,7 +9,12 @@
   var summary = document.querySelector('.error-summary');
   if (summary) summary.focus();
 
+  // The session check and the queue refresh can both see the 401: navigate once, and poll no more after it
+  // (a second navigation would abort the first).
+  var leaving = false;
   function signedOut() {
+    if (leaving) return;
+    leaving = true;
     window.location.assign('/console/sign-in?reason=idle');
   }
 
@@ -19,6 +24,7 @@
     var left = document.getElementById('idle-left');
     var stay = document.getElementById('stay-form');
     var checkSession = function () {
+      if (leaving) return;
       fetch('/console/session', { headers: live, credentials: 'same-origin' }).then(function (res) {
         if (res.status === 401) return signedOut();
         if (!res.ok) return;
@@ -50,6 +56,7 @@
     var status = document.getElementById('live-status');
     var last = null;
     var refresh = function () {
+      if (leaving) return;
       fetch(url, { headers: live, credentials: 'same-origin' }).then(function (res) {
         if (res.status === 401) return signedOut();
         if (!res.ok) return;
