@@ -1,5 +1,5 @@
 import type { Container } from '../../app/container.js';
-import type { Alert, AlertActor } from '../../domain/alerts/alerts.js';
+import type { Alert } from '../../domain/alerts/alerts.js';
 import type { Adherence } from '../../domain/medication/adherence.js';
 import type { DoseRecord } from '../../domain/medication/doses.js';
 import type { MedicationPlan } from '../../domain/medication/plan.js';
@@ -9,6 +9,7 @@ import type { Message } from '../../domain/messaging/types.js';
 import type { Patient } from '../../domain/patients/ports.js';
 import type { CheckInRecord } from '../../domain/postop/ports.js';
 import { html, jsonBlock, type Html } from '../html.js';
+import { alertStaffIds, lookUpStaffNames, type StaffNames } from './staff-names.js';
 
 /** The fever threshold drawn on the temperature chart (°C), as the post-op red-flag rules use it. */
 export const FEVER_THRESHOLD_C = 38.0;
@@ -24,8 +25,8 @@ export interface PatientView {
   alerts: Alert[];
   adherence: Adherence;
   preview: PreviewItem[];
-  /** Names of the staff who acted on the patient's alerts, by id. */
-  staffNames: Map<string, string>;
+  /** Names of the staff who acted on the patient's alerts. */
+  staffNames: StaffNames;
 }
 
 export async function patientView(container: Container, messages: MessageLog, patient: Patient): Promise<PatientView> {
@@ -39,8 +40,7 @@ export async function patientView(container: Container, messages: MessageLog, pa
     container.medication.adherence(patient.id, {}),
     container.outreachPreview.preview(patient.id, 14),
   ]);
-  const actors = new Set(alerts.items.flatMap((alert) => [alert.acknowledgedBy, alert.resolvedBy].flatMap((actor) => (actor?.kind === 'staff' ? [actor.staffId] : [])).concat(alert.assignedTo ? [alert.assignedTo] : [])));
-  const staffNames = new Map(await Promise.all([...actors].map(async (id) => [id, (await container.staff.get(id).catch(() => undefined))?.name ?? 'a staff member'] as const)));
+  const staffNames = await lookUpStaffNames(container, alerts.items.flatMap(alertStaffIds));
   return {
     patient, plans, ...(enrolment ? { postop: { procedure: enrolment.procedure, surgeryDate: enrolment.surgeryDate } } : {}),
     messages: page.items, doses, checkIns, alerts: alerts.items, adherence, preview, staffNames,
@@ -67,7 +67,7 @@ function timeline(view: PatientView): TimelineEntry[] {
     })),
     ...view.alerts.map((alert) => ({
       at: alert.createdAt,
-      what: html`<span class="tag alert">Alert</span> <a href="/console/alerts/${encodeURIComponent(alert.id)}">${alert.severity}: ${alert.reason}</a> (${alert.status}${alert.acknowledgedBy ? html`, acknowledged by ${actorName(alert.acknowledgedBy, view.staffNames)}` : ''}${alert.assignedTo ? html`, assigned to ${view.staffNames.get(alert.assignedTo) ?? 'a staff member'}` : ''}${alert.resolvedBy ? html`, resolved by ${actorName(alert.resolvedBy, view.staffNames)}${alert.resolution ? ` (${alert.resolution.outcome.replace(/_/g, ' ')})` : ''}` : ''})`,
+      what: html`<span class="tag alert">Alert</span> <a href="/console/alerts/${encodeURIComponent(alert.id)}">${alert.severity}: ${alert.reason}</a> (${alert.status}${alert.acknowledgedBy ? html`, acknowledged by ${view.staffNames.actor(alert.acknowledgedBy)}` : ''}${alert.assignedTo ? html`, assigned to ${view.staffNames.name(alert.assignedTo)}` : ''}${alert.resolvedBy ? html`, resolved by ${view.staffNames.actor(alert.resolvedBy)}${alert.resolution ? ` (${alert.resolution.outcome.replace(/_/g, ' ')})` : ''}` : ''})`,
     })),
   ];
   return entries.sort((a, b) => b.at.getTime() - a.at.getTime());
@@ -96,9 +96,6 @@ export function vitalsByDay(checkIns: CheckInRecord[]): { date: string; pain?: n
     }))
     .sort((a, b) => (a.date < b.date ? -1 : 1));
 }
-
-const actorName = (actor: AlertActor, names: Map<string, string>): string =>
-  actor.kind === 'api' ? `API key ${actor.keyId}` : `${names.get(actor.staffId) ?? 'a staff member'} (${actor.via === 'sms' ? 'SMS' : actor.via})`;
 
 /** A check-in fact as a nurse reads it: "pain 5", "temperature 38.4 °C", "wound red: yes". */
 function factText(name: string, value: unknown): string {

@@ -4,6 +4,7 @@ import type { Patient } from '../../domain/patients/ports.js';
 import type { StaffMember } from '../../domain/staff/staff.js';
 import { html, type Html } from '../html.js';
 import { fieldError } from '../layout.js';
+import { alertStaffIds, lookUpStaffNames, type StaffNames } from './staff-names.js';
 
 export interface QueueFilter {
   scope: 'mine' | 'teams' | 'all';
@@ -47,13 +48,13 @@ export async function queueView(container: Container, staff: StaffMember, filter
     .filter((alert) => scope !== 'mine' || ownerId(alert) === staff.id)
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.createdAt.getTime() - a.createdAt.getTime());
   const patients = await lookUp(alerts.flatMap((alert) => (alert.patientId ? [alert.patientId] : [])), (id) => container.patients.get(id).catch(() => undefined));
-  const staffNames = await lookUp(alerts.flatMap((alert) => { const id = ownerId(alert); return id ? [id] : []; }), (id) => container.staff.get(id).catch(() => undefined));
+  const names = await lookUpStaffNames(container, alerts.flatMap((alert) => { const id = ownerId(alert); return id ? [id] : []; }));
   const rows = alerts.map((alert): QueueRow => {
     const deadline = ackDeadline(alert);
     return {
       alert,
       patientName: alert.patientId ? patients.get(alert.patientId)?.name : undefined,
-      owner: alert.assignedTo ? (staffNames.get(alert.assignedTo)?.name ?? 'a staff member') : ownerName(alert.acknowledgedBy, staffNames),
+      owner: alert.assignedTo ? names.name(alert.assignedTo) : alert.acknowledgedBy && ownerName(alert.acknowledgedBy, names),
       ageMinutes: Math.floor((now.getTime() - alert.createdAt.getTime()) / 60_000),
       deadlineMinutes: Math.floor((deadline.getTime() - now.getTime()) / 60_000),
       ...(alert.acknowledgedAt ? { met: alert.acknowledgedAt <= deadline } : {}),
@@ -65,11 +66,8 @@ export async function queueView(container: Container, staff: StaffMember, filter
 /** Who owns an alert: the staff member it was assigned to, else the one who acknowledged it. */
 const ownerId = (alert: Alert): string | undefined => alert.assignedTo ?? (alert.acknowledgedBy?.kind === 'staff' ? alert.acknowledgedBy.staffId : undefined);
 
-function ownerName(actor: AlertActor | undefined, names: Map<string, StaffMember | undefined>): string | undefined {
-  if (!actor) return undefined;
-  if (actor.kind === 'api') return `API key ${actor.keyId}`;
-  return names.get(actor.staffId)?.name ?? 'a staff member';
-}
+/** The owner column names the person (or key) without the channel. */
+const ownerName = (actor: AlertActor, names: StaffNames): string => (actor.kind === 'api' ? `API key ${actor.keyId}` : names.name(actor.staffId));
 
 async function lookUp<T>(ids: string[], get: (id: string) => Promise<T | undefined>): Promise<Map<string, T | undefined>> {
   const unique = [...new Set(ids)];
@@ -135,9 +133,7 @@ const OUTCOME_LABELS: Record<(typeof RESOLUTION_OUTCOMES)[number], string> = {
 
 export async function alertPage(container: Container, alert: Alert, patient: Patient | undefined, csrf: string, errors?: Record<string, string>): Promise<Html> {
   const team = alert.careTeamId ? (await container.staff.list({ limit: 200, status: 'active', careTeamId: alert.careTeamId } as never)).items : [];
-  const staffIds = [...new Set(alert.timeline.flatMap((event) => (event.by?.kind === 'staff' ? [event.by.staffId] : event.staffId ? [event.staffId] : [])))];
-  const names = new Map(await Promise.all(staffIds.map(async (id) => [id, (await container.staff.get(id).catch(() => undefined))?.name ?? 'a staff member'] as const)));
-  const who = (actor: AlertActor | undefined) => (!actor ? '' : actor.kind === 'api' ? `API key ${actor.keyId}` : `${names.get(actor.staffId) ?? 'a staff member'} (${actor.via})`);
+  const names = await lookUpStaffNames(container, alertStaffIds(alert));
   return html`<h1>${alert.severity} alert: ${alert.reason}</h1>
 <dl class="facts">
   <dt>Patient</dt><dd>${alert.patientId ? html`<a href="/console/patients/${alert.patientId}">${patient?.name ?? 'patient'}</a>` : 'none'}</dd>
@@ -176,5 +172,5 @@ ${team.length > 0
   <button type="submit">Resolve alert</button>
 </form>`}
 <h2>Timeline</h2>
-<ol class="timeline">${alert.timeline.map((event) => html`<li><time datetime="${event.at.toISOString()}">${event.at.toISOString().replace('T', ' ').slice(0, 16)}</time> ${event.type}${event.by ? html` by ${who(event.by)}` : ''}${event.staffId ? html` to ${names.get(event.staffId) ?? 'a staff member'}` : ''}${event.channel ? html` by ${event.channel}` : ''}${event.outcome ? html` (${event.outcome})` : ''}${event.note ? html`: ${event.note}` : ''}</li>`)}</ol>`;
+<ol class="timeline">${alert.timeline.map((event) => html`<li><time datetime="${event.at.toISOString()}">${event.at.toISOString().replace('T', ' ').slice(0, 16)}</time> ${event.type}${event.by ? html` by ${names.actor(event.by)}` : ''}${event.staffId ? html` to ${names.name(event.staffId)}` : ''}${event.channel ? html` by ${event.channel}` : ''}${event.outcome ? html` (${event.outcome})` : ''}${event.note ? html`: ${event.note}` : ''}</li>`)}</ol>`;
 }
