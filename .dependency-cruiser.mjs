@@ -20,12 +20,12 @@ export default {
       name: 'domain-is-pure',
       comment:
         'src/domain holds the rules: it imports only src/domain, src/lib, node built-ins and small pure libraries ' +
-        '(zod, luxon, yaml, minisearch) and crypto primitives (@node-rs/argon2, otpauth): never a driver, a framework or an SDK.',
+        '(zod, luxon, yaml, minisearch) and crypto primitives (@node-rs/argon2, otpauth, @simplewebauthn/server): never a driver, a framework or an SDK.',
       severity: 'error',
       from: { path: '^src/domain/' },
       to: {
         dependencyTypesNot: ['core'],
-        pathNot: ['^src/domain/', '^src/lib/', '^node_modules/(zod|luxon|yaml|minisearch|otpauth|@node-rs/argon2)/'],
+        pathNot: ['^src/domain/', '^src/lib/', '^node_modules/(zod|luxon|yaml|minisearch|otpauth|@node-rs/argon2|@simplewebauthn/server)/'],
       },
     },
     {

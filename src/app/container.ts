@@ -15,6 +15,7 @@ import { EscalationSteps } from '../domain/alerts/escalation.js';
 import { AlertService } from '../domain/alerts/service.js';
 import { StaffSms } from '../domain/alerts/staff-sms.js';
 import { StaffAccounts } from '../domain/staff/accounts.js';
+import { StaffPasskeys } from '../domain/staff/passkeys.js';
 import { EducationService, tipFor } from '../domain/education/ask.js';
 import { dueEducation, loadProgrammes, medicationEnrolments } from '../domain/education/programmes.js';
 import { signAckToken } from '../domain/escalation/ack-link.js';
@@ -166,9 +167,11 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
       return `${ackBaseUrl}/ack?t=${signAckToken({ alertId, staffId, expiresAt }, ackKeys.current)}`;
     },
   });
+  const consoleKeys = db.derivedKeys('console invite');
   const staffAccounts = new StaffAccounts({
-    accounts: repos.staffAccounts, sessions: repos.consoleSessions, staff: records.staff, clock, inviteKeys: db.derivedKeys('console invite'), baseUrl: ackBaseUrl,
+    accounts: repos.staffAccounts, sessions: repos.consoleSessions, passkeys: repos.passkeys, staff: records.staff, clock, inviteKeys: consoleKeys, baseUrl: ackBaseUrl,
   });
+  const staffPasskeys = new StaffPasskeys({ passkeys: repos.passkeys, accounts: repos.staffAccounts, sessions: staffAccounts, staff: records.staff, clock, keys: consoleKeys });
   const medicationHandlersSet = medicationHandlers({
     doseOutreach, plans: repos.medicationPlans, patients: repos.patients, quietHours, busy: conversations.busySms,
     sendMany: (requests, patients) => gateway.sendMany(requests, patients), send: (request) => gateway.send(request),
@@ -206,7 +209,7 @@ export function buildContainer({ config, logger, db, clock, stateStorage, proact
     config, logger, db, clock,
     ...records,
     publicBaseUrl, twilio, webchatStore, settings, model, symptoms, education, conversations, schedules,
-    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns, rules, escalationRules, alerts, escalation, ackKeys, staffSms, staffAccounts,
+    medication, doseOutreach, outreachPreview, scheduler, postopProtocols, postop, postopCheckIns, rules, escalationRules, alerts, escalation, ackKeys, staffSms, staffAccounts, staffPasskeys,
     /** Whether the schedules run in this process now (`npm start` unless SCHEDULER=off, and the worker), until stop. */
     get schedulesStarted(): boolean {
       return started;

@@ -100,7 +100,7 @@ async function run(command: string, argument: string | undefined, values: { role
         return 2;
       }
       const accounts = new StaffAccounts({
-        accounts: db.repositories.staffAccounts, sessions: db.repositories.consoleSessions, staff, clock: systemClock, inviteKeys: db.derivedKeys('console invite'),
+        accounts: db.repositories.staffAccounts, sessions: db.repositories.consoleSessions, passkeys: db.repositories.passkeys, staff, clock: systemClock, inviteKeys: db.derivedKeys('console invite'),
         baseUrl: config.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? `http://${config.HOST}:${config.PORT}`,
       });
       const invite = await accounts.invite(argument);

@@ -6,6 +6,8 @@ export interface PageContext {
   csrf?: string;
   /** The idle limit, for the "stay signed in" warning (console.js). */
   idleMs?: number;
+  /** Pages that use passkeys load the WebAuthn helper (@simplewebauthn/browser, from our server). */
+  webauthn?: boolean;
 }
 
 /** Every console page: skip link, header with navigation and sign-out, one main landmark, our own script and styles only. */
@@ -20,7 +22,8 @@ export function page(title: string, ctx: PageContext, body: Html): Html {
 <link rel="stylesheet" href="/console/assets/console.css">
 <link rel="stylesheet" href="/console/assets/uplot.css">
 <script src="/console/assets/uplot.js" defer></script>
-<script src="/console/assets/console.js" defer></script>
+${ctx.webauthn ? html`<script src="/console/assets/webauthn.js" defer></script>
+` : ''}<script src="/console/assets/console.js" defer></script>
 </head>
 <body${staff ? html` data-session="on" data-idle-ms="${ctx.idleMs ?? 0}"` : ''}>
 <a class="skip" href="#main">Skip to main content</a>
@@ -34,6 +37,7 @@ export function page(title: string, ctx: PageContext, body: Html): Html {
       <li><a href="/console/metrics">Metrics</a></li>
       <li><a href="/console/rules">Rules and protocols</a></li>
       ${staff.role === 'admin' ? html`<li><a href="/console/staff">Staff</a></li>` : ''}
+      <li><a href="/console/account">Your account</a></li>
     </ul>
   </nav>
   <form method="post" action="/console/sign-out" class="signout">

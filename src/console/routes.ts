@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { planInputSchema, planPatchSchema } from '../domain/medication/plan.js';
 import { patientCreateSchema } from '../domain/patients/schema.js';
 import { enrolmentInputSchema } from '../domain/postop/service.js';
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, inviteFormSchema, signInFormSchema } from '../domain/staff/accounts.js';
+import { passkeyRegistrationSchema, passkeySignInSchema, type RelyingParty } from '../domain/staff/passkeys.js';
 import { AppError } from '../lib/errors.js';
 import { clientAddress, FailureBudget } from '../http/throttle.js';
 import { html, trustedMarkup, type Html } from './html.js';
@@ -27,6 +29,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'console.css': { file: new URL('./assets/console.css', import.meta.url).pathname, type: 'text/css; charset=utf-8' },
   'uplot.js': { file: require.resolve('uplot/dist/uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8' },
   'uplot.css': { file: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+  // The package exports only its modules; its browser bundle sits next to them (the file unpkg serves).
+  'webauthn.js': { file: new URL('../dist/bundle/index.umd.min.js', pathToFileURL(require.resolve('@simplewebauthn/browser'))).pathname, type: 'text/javascript; charset=utf-8' },
 };
 
 /** No script, style, font or frame from anywhere but this server; no inline script or style attribute. */
@@ -46,10 +50,18 @@ export interface ConsoleDeps {
  */
 export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   const { container } = deps;
-  const { staffAccounts: accounts, clock, config, alerts } = container;
+  const { staffAccounts: accounts, staffPasskeys: passkeys, clock, config, alerts } = container;
   const audit = container.db.repositories.audit;
   const addressFailures = new FailureBudget({ perMinute: config.AUTH_FAILURES_PER_MINUTE, clock, what: 'failed console sign-ins' });
   const usernameFailures = new FailureBudget({ perMinute: SIGN_IN_FAILURES_PER_USERNAME, clock, what: 'failed sign-ins for one username' });
+  // Passkeys belong to the console's public address (PUBLIC_BASE_URL); without one (development), to the address
+  // the browser used. The browser only signs for the site it is on, so a wrong Host cannot borrow a passkey.
+  const publicOrigin = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).origin : undefined;
+  const relyingParty = (req: FastifyRequest): RelyingParty => {
+    const origin = publicOrigin ?? `${req.protocol}://${req.headers.host ?? ''}`;
+    if (!URL.canParse(origin)) throw new AppError('bad_request', 'no usable Host header');
+    return { origin: new URL(origin).origin, id: new URL(origin).hostname };
+  };
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, { file, type }]) => [name, { body: readFileSync(file), type }]));
 
   await app.register(async (scope) => {
@@ -125,7 +137,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
     // ---- Sign-in, invitations, sessions ----
 
     const signInPage = (reply: FastifyReply, notice?: string, errors?: Record<string, string>, username = '', status = 200) =>
-      send(reply, page('Sign in', {}, html`<h1>Sign in to the CareLoop console</h1>
+      send(reply, page('Sign in', { webauthn: true }, html`<h1>Sign in to the CareLoop console</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${errorSummary(errors)}
 <form method="post" action="/console/sign-in" class="stack">
@@ -136,7 +148,13 @@ ${errorSummary(errors)}
   <label for="code">Code from your authenticator app</label>
   <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required>
   <button type="submit">Sign in</button>
-</form>`), status);
+</form>
+<section id="passkey-sign-in" class="stack" hidden aria-labelledby="passkey-heading">
+  <h2 id="passkey-heading">Or use a passkey</h2>
+  <p>If you added a passkey to your account, your device's screen lock or security key signs you in.</p>
+  <button type="button" id="passkey-button">Sign in with a passkey</button>
+  <p id="passkey-status" role="status"></p>
+</section>`), status);
 
     scope.get('/console/sign-in', async (req, reply) => {
       const reason = (req.query as { reason?: string }).reason;
@@ -232,6 +250,96 @@ ${errorSummary(errors)}
       if (!result.ok) return invitePage(reply, token, result.errors, { username: parsed.data.username }, 400);
       await record(req, { actor: { kind: 'staff', staffId: result.staff.id, role: result.staff.role }, action: 'console.account_set_up', outcome: 'success', status: 303 });
       return reply.redirect('/console/sign-in?reason=ready', 303);
+    });
+
+    // ---- Passkeys: added on the account page once signed in, then a sign-in of their own ----
+
+    const jsonError = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('application/json').send({ error: { message } });
+
+    scope.post('/console/sign-in/passkey/options', async (req) => passkeys.signInOptions(relyingParty(req)));
+
+    scope.post('/console/sign-in/passkey', { bodyLimit: 32 * 1024 }, async (req, reply) => {
+      const client = clientAddress(req);
+      const refusal = addressFailures.check(client);
+      if (refusal) {
+        if (refusal.first) await record(req, { actor: { kind: 'anonymous' }, action: 'console.sign_in', outcome: 'denied', status: 429, reason: refusal.reason });
+        reply.header('retry-after', String(refusal.retryAfterSeconds));
+        return jsonError(reply, 429, `Too many failed attempts. Wait ${refusal.retryAfterSeconds} seconds and try again.`);
+      }
+      const parsed = passkeySignInSchema.safeParse(req.body ?? {});
+      const result = parsed.success ? await passkeys.signIn(relyingParty(req), parsed.data) : { ok: false as const, reason: 'malformed' };
+      if (!result.ok) {
+        addressFailures.fail(client);
+        await record(req, { actor: { kind: 'anonymous' }, action: 'console.sign_in', outcome: 'denied', status: 401, reason: `passkey: ${result.reason}`, ...(parsed.success ? { resource: { type: 'passkey', id: parsed.data.response.id } } : {}) });
+        return jsonError(reply, 401, 'That passkey did not sign you in. Try again, or use your password and code.');
+      }
+      await record(req, { actor: { kind: 'staff', staffId: result.staff.id, role: result.staff.role }, action: 'console.sign_in', outcome: 'success', status: 200, resource: { type: 'passkey', id: parsed.success ? parsed.data.response.id : '' } });
+      setSessionCookie(reply, result.token, ABSOLUTE_TIMEOUT_MS / 1000);
+      return { redirect: '/console' };
+    });
+
+    const accountPage = async (signedIn: SignedIn, notice?: string) => {
+      const list = await passkeys.list(signedIn.staff.id);
+      const day = (at: Date | undefined) => (at ? at.toISOString().slice(0, 10) : 'never');
+      return html`<h1>Your account</h1>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+<h2>Passkeys</h2>
+<p>A passkey signs you in with your device's screen lock (fingerprint, face or PIN) or a security key, instead of your password and code. Your password and code keep working.</p>
+${list.length === 0
+    ? html`<p id="no-passkeys">You have no passkeys yet.</p>`
+    : html`<table class="data" id="passkeys">
+<caption>Your passkeys</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col">Remove</th></tr></thead>
+<tbody>${list.map((passkey) => html`<tr><td>${passkey.name}</td><td>${day(passkey.createdAt)}</td><td>${day(passkey.lastUsedAt)}</td><td><form method="post" action="/console/account/passkeys/remove"><input type="hidden" name="_csrf" value="${signedIn.session.csrf}"><input type="hidden" name="id" value="${passkey.id}"><button type="submit">Remove<span class="visually-hidden"> ${passkey.name}</span></button></form></td></tr>`)}</tbody>
+</table>`}
+<form id="passkey-form" class="stack" hidden data-csrf="${signedIn.session.csrf}">
+  <h3>Add a passkey</h3>
+  <label for="passkey-name">A name to recognise it by</label>
+  <input id="passkey-name" name="name" maxlength="60" required value="${list.length === 0 ? 'My passkey' : ''}">
+  <button type="submit">Add a passkey</button>
+  <p id="passkey-status" role="status"></p>
+</form>
+<p id="passkey-unsupported">Adding a passkey needs a browser that supports passkeys, with JavaScript on.</p>`;
+    };
+
+    scope.get('/console/account', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const added = (req.query as { done?: string }).done;
+      const notices: Record<string, string> = { added: 'Passkey added: you can sign in with it now.', removed: 'Passkey removed.' };
+      return send(reply, page('Your account', { ...ctx(signedIn), webauthn: true }, await accountPage(signedIn, added ? notices[added] : undefined)));
+    });
+
+    scope.post('/console/account/passkeys/options', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      try {
+        return await passkeys.registrationOptions(signedIn.staff, relyingParty(req));
+      } catch (err) {
+        if (err instanceof AppError) return jsonError(reply, err.status, err.message);
+        throw err;
+      }
+    });
+
+    scope.post('/console/account/passkeys', { bodyLimit: 32 * 1024 }, async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const parsed = passkeyRegistrationSchema.safeParse(req.body ?? {});
+      if (!parsed.success) return jsonError(reply, 400, parsed.error.issues.find((issue) => issue.path[0] === 'name')?.message ?? 'the browser sent something that is not a passkey');
+      try {
+        const passkey = await passkeys.register(signedIn.staff, relyingParty(req), parsed.data);
+        await record(req, { actor: staffActor(signedIn), action: 'console.passkey_added', outcome: 'success', status: 201, resource: { type: 'passkey', id: passkey.id } });
+        return reply.code(201).send({ id: passkey.id, name: passkey.name, redirect: '/console/account?done=added' });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        await record(req, { actor: staffActor(signedIn), action: 'console.passkey_added', outcome: 'denied', status: err.status, reason: err.message });
+        return jsonError(reply, err.status, err.message);
+      }
+    });
+
+    scope.post('/console/account/passkeys/remove', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const id = String((req.body as { id?: unknown } | undefined)?.id ?? '').slice(0, 1024);
+      if (!(await passkeys.remove(signedIn.staff.id, id))) throw new AppError('not_found', 'you have no such passkey');
+      await record(req, { actor: staffActor(signedIn), action: 'console.passkey_removed', outcome: 'success', status: 303, resource: { type: 'passkey', id } });
+      return reply.redirect('/console/account?done=removed', 303);
     });
 
     // ---- Alert queue ----

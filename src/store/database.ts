@@ -1,4 +1,4 @@
-import { MongoConsoleSessionRepository, MongoStaffAccountRepository } from './repositories/staff-accounts.js';
+import { MongoConsoleSessionRepository, MongoPasskeyRepository, MongoStaffAccountRepository } from './repositories/staff-accounts.js';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config/index.js';
@@ -129,6 +129,7 @@ function createRepositories(models: Models, auditKeys: AuditKeyring, clock: Cloc
     apiKeys: new MongoApiKeyRepository(models),
     staffAccounts: new MongoStaffAccountRepository(models),
     consoleSessions: new MongoConsoleSessionRepository(models),
+    passkeys: new MongoPasskeyRepository(models),
     audit: new MongoAuditLog(models, auditKeys),
     outreach: new MongoOutreachStore(models, clock),
     jobRuns: new MongoJobRunLog(models),

@@ -421,10 +421,25 @@ export function defineModels(connection: Connection, clock: Clock) {
     { collection: 'consolesessions', versionKey: false },
   );
   consoleSessionSchema.index({ staffId: 1 });
+  // Single-use console tokens by id once used: invitations, and passkey challenges (the collection kept its first name).
   const staffInviteSchema = new Schema(
     { _id: { type: String, required: true }, staffId: { type: String, required: true }, usedAt: { type: Date, required: true } },
     { collection: 'staffinvites', versionKey: false },
   );
+  const staffPasskeySchema = new Schema(
+    {
+      _id: { type: String, required: true },
+      staffId: { type: String, required: true },
+      name: { type: String, required: true },
+      publicKey: { type: String, required: true },
+      counter: { type: Number, required: true },
+      transports: [String],
+      createdAt: { type: Date, required: true },
+      lastUsedAt: Date,
+    },
+    { collection: 'staffpasskeys', versionKey: false },
+  );
+  staffPasskeySchema.index({ staffId: 1 });
 
   return {
     Contact: connection.model('Contact', contactSchema),
@@ -464,6 +479,7 @@ export function defineModels(connection: Connection, clock: Clock) {
     StaffAccount: connection.model('StaffAccount', staffAccountSchema),
     ConsoleSession: connection.model('ConsoleSession', consoleSessionSchema),
     StaffInvite: connection.model('StaffInvite', staffInviteSchema),
+    StaffPasskey: connection.model('StaffPasskey', staffPasskeySchema),
   };
 }
 

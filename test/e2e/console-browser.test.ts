@@ -70,8 +70,8 @@ async function expectAccessible(page: Page): Promise<void> {
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(OUTPUT, `console-${name}.png`), fullPage: true });
 
 /** Follows an invitation link as the staff member would: username, password, the authenticator's code. */
-async function acceptInvitation(page: Page, url: string, username: string, screenshot?: string): Promise<string> {
-  await page.goto(`${app.url}${invitePath(url)}`);
+async function acceptInvitation(page: Page, url: string, username: string, screenshot?: string, base = app.url): Promise<string> {
+  await page.goto(`${base}${invitePath(url)}`);
   const secret = (await page.locator('#totp-secret').textContent())!.trim();
   await page.fill('#username', username);
   await page.fill('#password', PASSWORD);
@@ -87,14 +87,14 @@ async function acceptInvitation(page: Page, url: string, username: string, scree
   return secret;
 }
 
-async function signInBrowser(page: Page, username: string, secret: string): Promise<void> {
+async function signInBrowser(page: Page, username: string, secret: string, base = app.url): Promise<void> {
   clock.advance(30_000); // the set-up used this step's code: a code works once
-  if (!page.url().includes('/console/sign-in')) await page.goto(`${app.url}/console/sign-in`);
+  if (!page.url().includes('/console/sign-in')) await page.goto(`${base}/console/sign-in`);
   await page.fill('#username', username);
   await page.fill('#password', PASSWORD);
   await page.fill('#code', totpCode(secret, clock.now()));
   await page.click('button[type=submit]');
-  await page.waitForURL(`${app.url}/console`);
+  await page.waitForURL(`${base}/console`);
 }
 
 describe('the care-team console in chromium', () => {
@@ -295,6 +295,71 @@ describe('the care-team console in chromium', () => {
     expect(await page.locator(`tr[data-alert-id]`).count()).toBe(0);
     await page.goto(`${app.url}/console`);
     expect(await page.content()).not.toContain('Ana Diaz');
+    await context.close();
+  });
+
+  it('adds a passkey on the account page, signs in with it alone, refuses its replayed answer, and not once it is removed', { timeout: 90_000 }, async () => {
+    // WebAuthn needs a host name (an IP address cannot be a relying party id): this test uses localhost.
+    const base = app.url.replace('127.0.0.1', 'localhost');
+    const staffId = (await api('POST', '/api/v1/staff', { name: 'Pia Park', role: 'nurse', careTeamId: ids.teamA })).json.id;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    const secret = await acceptInvitation(page, String((await api('POST', `/api/v1/staff/${staffId}/invite`)).json.url), 'pia', undefined, base);
+    await signInBrowser(page, 'pia', secret, base);
+
+    await page.getByRole('link', { name: 'Your account' }).click();
+    expect(await page.locator('#no-passkeys').count()).toBe(1);
+    await page.fill('#passkey-name', 'Work laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.waitForURL(`${base}/console/account?done=added`);
+    expect(await page.locator('#passkeys tbody tr').allTextContents()).toEqual([expect.stringContaining('Work laptop')]);
+    const held = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    expect(held.map((credential) => ({ rpId: credential.rpId, resident: credential.isResidentCredential }))).toEqual([{ rpId: 'localhost', resident: true }]);
+    await expectAccessible(page);
+    await shot(page, 'account');
+
+    // Signed out, the passkey alone signs in: no username, password or code.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/console\/sign-in\?reason=signed-out$/);
+    const answers: string[] = [];
+    page.on('request', (request) => {
+      if (request.url() === `${base}/console/sign-in/passkey`) answers.push(request.postData() ?? '');
+    });
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL(`${base}/console`);
+    expect(await page.locator('h1').textContent()).toBe('Alert queue');
+    expect(await page.locator('.signout span').textContent()).toContain('Pia Park');
+
+    // The same answer posted again (a stolen request) signs nobody in. This authenticator counts its signatures, so
+    // the counter gives the replay away; a synced passkey does not count (counter 0), and then the used challenge does.
+    expect(answers).toHaveLength(1);
+    const replay = async () => {
+      const before = (await app.db.repositories.audit.head())!.seq;
+      const res = await fetch(`${base}/console/sign-in/passkey`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: answers[0] });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      return (await app.db.repositories.audit.list({ limit: 100, afterSeq: before })).filter((event) => event.action === 'console.sign_in').map((event) => [event.outcome, event.reason]);
+    };
+    expect(await replay()).toEqual([['denied', 'passkey: bad_passkey']]);
+    await app.db.models.StaffPasskey.updateMany({ staffId }, { $set: { counter: 0 } });
+    expect(await replay()).toEqual([['denied', 'passkey: replayed']]);
+
+    // Removed, it no longer signs in, and the page says so.
+    await page.goto(`${base}/console/account`);
+    await page.getByRole('button', { name: 'Remove Work laptop' }).click();
+    await page.waitForURL(`${base}/console/account?done=removed`);
+    expect(await page.locator('#no-passkeys').count()).toBe(1);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/console\/sign-in\?reason=signed-out$/);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('#passkey-status').textContent()).toContain('did not sign you in');
+    expect(page.url()).toContain('/console/sign-in');
+    await expectAccessible(page);
     await context.close();
   });
 

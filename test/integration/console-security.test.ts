@@ -305,3 +305,65 @@ describe('who sees what', () => {
     for (const phi of [PATIENT.name, PATIENT.phone, 'Yorick', '+15558880999', 'water pill', 'call the clinic', nurseA.password]) expect(logs).not.toContain(phi);
   });
 });
+
+describe('console passkeys', () => {
+  const JSON_HEADERS = { 'content-type': 'application/json' };
+  const postJson = (url: string, payload: string, headers: Record<string, string> = {}) => api.server.inject({ method: 'POST', url, headers: { ...JSON_HEADERS, ...headers }, payload });
+  const clientData = (type: string, challenge: string) => Buffer.from(JSON.stringify({ type, challenge, origin: 'http://localhost' })).toString('base64url');
+
+  it('adding one needs a session and the CSRF token; options ask for a discoverable, user-verified passkey of this site', async () => {
+    clock.advance(61_000);
+    expect((await postJson('/console/account/passkeys/options', '{}', { 'x-console-live': '1' })).statusCode).toBe(401);
+    const { cookie, csrf } = await signIn(api, nurseA);
+    expect((await postJson('/console/account/passkeys/options', '{}', { cookie })).statusCode).toBe(403);
+    const options = await postJson('/console/account/passkeys/options', '{}', { cookie, 'x-csrf-token': csrf });
+    expect(options.statusCode).toBe(200);
+    expect(options.json()).toMatchObject({ rp: { id: 'localhost' }, user: { name: 'nora', displayName: 'Nora Alder' }, attestation: 'none', authenticatorSelection: { residentKey: 'required', userVerification: 'required' } });
+    const page = await get('/console/account', cookie);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<script src="/console/assets/webauthn.js" defer></script>');
+  });
+
+  it('refuses malformed, forged, oversized or injected answers with a 4xx and stores nothing', async () => {
+    const { cookie, csrf } = await signIn(api, nurseA);
+    const headers = { cookie, 'x-csrf-token': csrf };
+    const forged = (challenge: string) => ({ id: 'abc', rawId: 'abc', type: 'public-key', response: { clientDataJSON: clientData('webauthn.create', challenge), attestationObject: 'o2NmbXRkbm9uZQ' } });
+    const bodies = [
+      'not json',
+      '{"name":"Laptop"}',
+      JSON.stringify({ name: 'Laptop', response: { ...forged('x'), id: { $ne: null } } }),
+      JSON.stringify({ name: 'Laptop', response: forged(Buffer.from('not one of our challenges').toString('base64url')) }),
+      JSON.stringify({ name: '', response: forged('x') }),
+    ];
+    for (const body of bodies) expect((await postJson('/console/account/passkeys', body, headers)).statusCode).toBe(400);
+    expect((await postJson('/console/account/passkeys', JSON.stringify({ name: 'Laptop', response: forged('x'.repeat(40_000)) }), headers)).statusCode).toBe(413);
+    expect(await api.db.repositories.passkeys.of(nurseA.staffId)).toEqual([]);
+  });
+
+  it('a sign-in with an unknown, forged or malformed answer is refused, counted and audited; no cookie is set', async () => {
+    clock.advance(61_000);
+    await api.db.repositories.passkeys.add({ id: 'cred-of-basil', staffId: nurseB.staffId, name: 'Phone', publicKey: 'pQECAyYgASFYIA', counter: 0, transports: [], createdAt: clock.now() });
+    const answer = (id: string, challenge: string) => JSON.stringify({ response: { id, rawId: id, type: 'public-key', response: { clientDataJSON: clientData('webauthn.get', challenge), authenticatorData: 'AAAA', signature: 'AAAA' } } });
+    const options = (await postJson('/console/sign-in/passkey/options', '{}')).json<{ challenge: string; rpId: string; userVerification: string }>();
+    expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
+    const tries = [answer('no-such-credential', options.challenge), answer('cred-of-basil', options.challenge), '{"response":{"id":{"$gt":""}}}'];
+    for (const body of tries) {
+      const res = await postJson('/console/sign-in/passkey', body);
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    const reasons = (await auditActions('console.sign_in')).map((event) => event.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['passkey: unknown_passkey', 'passkey: bad_passkey', 'passkey: malformed']));
+    expect((await postJson('/console/sign-in/passkey', answer('cred-of-basil', options.challenge), { origin: 'https://evil.example' })).statusCode).toBe(403);
+  });
+
+  it('nobody removes another staff member\'s passkey; a new invitation (a lost phone) removes them all', async () => {
+    clock.advance(61_000);
+    const { cookie, csrf } = await signIn(api, nurseA);
+    expect((await post('/console/account/passkeys/remove', { _csrf: csrf, id: 'cred-of-basil' }, cookie)).statusCode).toBe(404);
+    expect((await post('/console/account/passkeys/remove', { id: 'cred-of-basil' }, cookie)).statusCode).toBe(403);
+    expect((await api.db.repositories.passkeys.of(nurseB.staffId)).map((passkey) => passkey.id)).toEqual(['cred-of-basil']);
+    nurseB = await setUpAccount(api, adminKey, nurseB.staffId, 'basil.c');
+    expect(await api.db.repositories.passkeys.of(nurseB.staffId)).toEqual([]);
+  });
+});

@@ -79,6 +79,58 @@
     setInterval(refresh, POLL_MS);
   }
 
+  // ---- Passkeys (the WebAuthn calls are @simplewebauthn/browser's, served from our server) ----
+  var webauthn = window.SimpleWebAuthnBrowser;
+  if (webauthn && webauthn.browserSupportsWebAuthn()) {
+    var postJson = function (url, body, csrf) {
+      var headers = { 'content-type': 'application/json', 'x-console-live': '1' };
+      if (csrf) headers['x-csrf-token'] = csrf;
+      return fetch(url, { method: 'POST', headers: headers, credentials: 'same-origin', body: JSON.stringify(body || {}) }).then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (json) {
+          if (!res.ok) throw new Error((json.error && json.error.message) || 'Something went wrong (' + res.status + '). Try again.');
+          return json;
+        });
+      });
+    };
+    var explain = function (error) {
+      if (error && error.name === 'InvalidStateError') return 'This device holds a passkey for your account already.';
+      // The browser's other errors (cancelled, timed out, no passkey here) all mean "not this time".
+      return error && error.name && error.name !== 'Error' ? 'The passkey was not used. Try again, or use your password and code.' : error.message;
+    };
+
+    var signIn = document.getElementById('passkey-sign-in');
+    if (signIn) {
+      signIn.hidden = false;
+      var signInStatus = document.getElementById('passkey-status');
+      document.getElementById('passkey-button').addEventListener('click', function () {
+        signInStatus.textContent = 'Waiting for your passkey…';
+        postJson('/console/sign-in/passkey/options')
+          .then(function (options) { return webauthn.startAuthentication({ optionsJSON: options }); })
+          .then(function (response) { return postJson('/console/sign-in/passkey', { response: response }); })
+          .then(function (result) { window.location.assign(result.redirect); })
+          .catch(function (error) { signInStatus.textContent = explain(error); });
+      });
+    }
+
+    var addForm = document.getElementById('passkey-form');
+    if (addForm) {
+      addForm.hidden = false;
+      document.getElementById('passkey-unsupported').hidden = true;
+      var addStatus = document.getElementById('passkey-status');
+      var csrf = addForm.dataset.csrf;
+      addForm.addEventListener('submit', function (event) {
+        event.preventDefault();
+        var name = document.getElementById('passkey-name').value;
+        addStatus.textContent = 'Follow your browser\u2019s steps to create the passkey…';
+        postJson('/console/account/passkeys/options', {}, csrf)
+          .then(function (options) { return webauthn.startRegistration({ optionsJSON: options }); })
+          .then(function (response) { return postJson('/console/account/passkeys', { name: name, response: response }, csrf); })
+          .then(function (result) { window.location.assign(result.redirect); })
+          .catch(function (error) { addStatus.textContent = explain(error); });
+      });
+    }
+  }
+
   // ---- Charts ----
   if (window.uPlot) {
     document.querySelectorAll('figure[data-chart]').forEach(function (figure) {

@@ -10,7 +10,7 @@ import type { StaffMember } from './staff.js';
 /**
  * Staff sign-in for the care-team console: an admin's signed, single-use, expiring invite link lets a staff member
  * choose a username and password (argon2id, OWASP's parameters) and enrol a TOTP second factor; sign-in needs all
- * three; sessions live in MongoDB (only a hash of the cookie's token is stored), end after 15 idle minutes or 12
+ * three (or a passkey the staff member added once signed in: see passkeys.ts); sessions live in MongoDB (only a hash of the cookie's token is stored), end after 15 idle minutes or 12
  * hours, and can be revoked (sign-out, a new invite, an admin).
  */
 
@@ -63,8 +63,8 @@ export interface StaffAccountRepository {
   save(account: StaffAccount): Promise<boolean>;
   /** Records a TOTP step as used; false when it (or a later one) was used already. */
   useTotpStep(staffId: string, step: number): Promise<boolean>;
-  /** Marks an invite token used; false when it was used before. */
-  useInvite(jti: string, staffId: string, at: Date): Promise<boolean>;
+  /** Marks a single-use token (an invitation, a passkey challenge) used by its id; false when it was used before. */
+  useToken(jti: string, staffId: string, at: Date): Promise<boolean>;
 }
 
 export interface ConsoleSessionRepository {
@@ -78,6 +78,8 @@ export interface ConsoleSessionRepository {
 export interface StaffAccountsDeps {
   accounts: StaffAccountRepository;
   sessions: ConsoleSessionRepository;
+  /** Passkeys go with the account: a new invitation removes them with the password and the TOTP secret. */
+  passkeys: { removeAllOf(staffId: string): Promise<number> };
   staff: { get(id: string): Promise<StaffMember> };
   clock: Clock;
   /** Keys that sign invitation links (the acknowledgement links' format), shared by every instance and the CLI. */
@@ -129,13 +131,14 @@ export class StaffAccounts {
     const step = validStep(invite.totp, input.code, now);
     if (step === undefined) return { ok: false, errors: { code: 'that code does not match: check the time on your phone and enter the current code' } };
     if (input.password.toLowerCase().includes(input.username)) return { ok: false, errors: { password: 'the password must not contain your username' } };
-    if (!(await this.deps.accounts.useInvite(invite.jti, invite.staff.id, now))) return { ok: false, errors: { t: 'this invitation has been used already: ask an admin for a new one' } };
+    if (!(await this.deps.accounts.useToken(invite.jti, invite.staff.id, now))) return { ok: false, errors: { t: 'this invitation has been used already: ask an admin for a new one' } };
     const existing = await this.deps.accounts.byStaffId(invite.staff.id);
     const saved = await this.deps.accounts.save({
       staffId: invite.staff.id, username: input.username, passwordHash: await argon2Hash(input.password, ARGON2), totpSecret: invite.totp.secret.base32, lastTotpStep: step,
       createdAt: existing?.createdAt ?? now, updatedAt: now,
     });
     if (!saved) return { ok: false, errors: { username: 'this username is taken' } };
+    await this.deps.passkeys.removeAllOf(invite.staff.id);
     await this.deps.sessions.revokeAllOf(invite.staff.id, now);
     return { ok: true, staff: invite.staff };
   }
@@ -154,12 +157,18 @@ export class StaffAccounts {
     if (step === undefined || !(await this.deps.accounts.useTotpStep(account.staffId, step))) return { ok: false, reason: 'bad_code' };
     const staff = await this.deps.staff.get(account.staffId).catch(() => undefined);
     if (!staff?.active) return { ok: false, reason: 'inactive' };
+    return { ok: true, staff, ...(await this.open(staff)) };
+  }
+
+  /** A new session for a staff member who proved who they are (password and code, or a passkey). */
+  async open(staff: StaffMember): Promise<{ token: string; session: ConsoleSession }> {
+    const now = this.deps.clock.now();
     const token = randomBytes(32).toString('base64url');
     const session: ConsoleSession = {
       id: sha256(token), staffId: staff.id, csrf: randomBytes(32).toString('base64url'), createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS),
     };
     await this.deps.sessions.insert(session);
-    return { ok: true, staff, token, session };
+    return { token, session };
   }
 
   /**

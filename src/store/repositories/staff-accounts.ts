@@ -1,4 +1,5 @@
 import type { ConsoleSession, ConsoleSessionRepository, StaffAccount, StaffAccountRepository } from '../../domain/staff/accounts.js';
+import type { Passkey, PasskeyRepository } from '../../domain/staff/passkeys.js';
 import { insertOnce, isDuplicateKey } from '../duplicate.js';
 import { trusted, type Models } from '../models.js';
 
@@ -36,8 +37,8 @@ export class MongoStaffAccountRepository implements StaffAccountRepository {
     return result.modifiedCount === 1;
   }
 
-  useInvite(jti: string, staffId: string, at: Date): Promise<boolean> {
-    return insertOnce(this.models.StaffInvite, { _id: jti, staffId, usedAt: at }, 'recording a used invitation');
+  useToken(jti: string, staffId: string, at: Date): Promise<boolean> {
+    return insertOnce(this.models.StaffInvite, { _id: jti, staffId, usedAt: at }, 'recording a used console token');
   }
 }
 
@@ -65,5 +66,41 @@ export class MongoConsoleSessionRepository implements ConsoleSessionRepository {
   async revokeAllOf(staffId: string, at: Date): Promise<number> {
     const result = await this.models.ConsoleSession.updateMany({ staffId: String(staffId), revokedAt: trusted({ $exists: false }) }, { $set: { revokedAt: at } });
     return result.modifiedCount;
+  }
+}
+
+type PasskeyDoc = Omit<Passkey, 'id'> & { _id: string };
+const toPasskey = ({ _id, ...rest }: PasskeyDoc): Passkey => ({ id: _id, ...rest });
+
+export class MongoPasskeyRepository implements PasskeyRepository {
+  constructor(private readonly models: Models) {}
+
+  add(passkey: Passkey): Promise<boolean> {
+    const { id, ...fields } = passkey;
+    return insertOnce(this.models.StaffPasskey, { _id: id, ...fields }, 'adding a passkey');
+  }
+
+  async get(id: string): Promise<Passkey | undefined> {
+    const doc = (await this.models.StaffPasskey.findById(String(id)).lean()) as PasskeyDoc | null;
+    return doc ? toPasskey(doc) : undefined;
+  }
+
+  async of(staffId: string): Promise<Passkey[]> {
+    const docs = (await this.models.StaffPasskey.find({ staffId: String(staffId) }).sort({ createdAt: 1 }).lean()) as PasskeyDoc[];
+    return docs.map(toPasskey);
+  }
+
+  async used(id: string, counter: number, at: Date): Promise<void> {
+    await this.models.StaffPasskey.updateOne({ _id: String(id) }, { $set: { counter, lastUsedAt: at } });
+  }
+
+  async remove(staffId: string, id: string): Promise<boolean> {
+    const result = await this.models.StaffPasskey.deleteOne({ _id: String(id), staffId: String(staffId) });
+    return result.deletedCount === 1;
+  }
+
+  async removeAllOf(staffId: string): Promise<number> {
+    const result = await this.models.StaffPasskey.deleteMany({ staffId: String(staffId) });
+    return result.deletedCount;
   }
 }
