@@ -4,6 +4,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
   type AuthenticationResponseJSON,
+  type WebAuthnCredential,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
@@ -151,7 +152,7 @@ export class StaffPasskeys {
     const challenge = this.challengeCheck(SIGN_IN, ANYONE);
     const verification = await verifyAuthenticationResponse({
       response: input.response as AuthenticationResponseJSON, expectedChallenge: challenge.check, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: true,
-      credential: { id: passkey.id, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.counter, transports: passkey.transports as never },
+      credential: { id: passkey.id, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.counter, transports: passkey.transports as WebAuthnCredential['transports'] },
     }).catch(() => undefined); // a malformed response or a counter that went backwards (a cloned authenticator)
     if (!verification?.verified || !challenge.jti) return { ok: false, reason: 'bad_passkey' };
     const now = this.deps.clock.now();
