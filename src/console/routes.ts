@@ -17,6 +17,7 @@ import { passkeyRegistrationSchema, passkeySignInSchema, type RelyingParty } fro
 import { AppError } from '../lib/errors.js';
 import { clientAddress, FailureBudget } from '../http/throttle.js';
 import { html, trustedMarkup, type Html } from './html.js';
+import { ConsoleNames } from './names.js';
 import { errorSummary, fieldError, invalidAttrs, page, type PageContext } from './layout.js';
 import { alertPage, queuePage, queueRows, queueView, type QueueFilter } from './pages/queue.js';
 import { metricsPage, teamMetrics } from './pages/metrics.js';
@@ -62,6 +63,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
     if (!URL.canParse(origin)) throw new AppError('bad_request', 'no usable Host header');
     return { origin: new URL(origin).origin, id: new URL(origin).hostname };
   };
+  const names = new ConsoleNames(container);
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, { file, type }]) => [name, { body: readFileSync(file), type }]));
 
   await app.register(async (scope) => {
@@ -352,7 +354,7 @@ ${list.length === 0
     scope.get('/console', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: true });
       const filter = filterOf(req.query);
-      const view = await queueView(container, signedIn.staff, filter);
+      const view = await queueView(container, names, signedIn.staff, filter);
       await record(req, { actor: staffActor(signedIn), action: 'console.alert_queue', outcome: 'success', status: 200, patientIds: view.patientIds });
       const notice = (req.query as { done?: string }).done;
       return send(reply, page('Alert queue', ctx(signedIn), queuePage(view, filter, signedIn.session.csrf, notice)));
@@ -361,7 +363,7 @@ ${list.length === 0
     scope.get('/console/alerts/rows', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: false });
       const filter = filterOf(req.query);
-      const view = await queueView(container, signedIn.staff, filter);
+      const view = await queueView(container, names, signedIn.staff, filter);
       await record(req, { actor: staffActor(signedIn), action: 'console.alert_queue', outcome: 'success', status: 200, patientIds: view.patientIds });
       return send(reply, queueRows(view, signedIn.session.csrf));
     });
@@ -371,7 +373,7 @@ ${list.length === 0
       const alert = await visibleAlert(req, signedIn, (req.params as { id: string }).id, 'console.alert_read');
       const patient = alert.patientId ? await container.patients.get(alert.patientId).catch(() => undefined) : undefined;
       await record(req, { actor: staffActor(signedIn), action: 'console.alert_read', outcome: 'success', status: 200, patientIds: alert.patientId ? [alert.patientId] : [], resource: { type: 'alert', id: alert.id } });
-      return send(reply, page('Alert', ctx(signedIn), await alertPage(container, alert, patient, signedIn.session.csrf)));
+      return send(reply, page('Alert', ctx(signedIn), await alertPage(container, names, alert, patient, signedIn.session.csrf)));
     });
 
     const actionBody = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES).optional(), note: z.string().trim().max(2000).optional(), staffId: z.string().regex(/^[0-9a-f]{24}$/).optional() });
@@ -393,7 +395,7 @@ ${list.length === 0
         done = `Alert assigned to ${(await container.staff.get(assigned.assignedTo!)).name}.`;
       } else if (action === 'resolve') {
         if (!body.data.outcome) {
-          return send(reply, page('Alert', ctx(signedIn), await alertPage(container, alert, undefined, signedIn.session.csrf, { outcome: 'choose an outcome' })), 400);
+          return send(reply, page('Alert', ctx(signedIn), await alertPage(container, names, alert, undefined, signedIn.session.csrf, { outcome: 'choose an outcome' })), 400);
         }
         await alerts.resolve(alert.id, by, { outcome: body.data.outcome, ...(body.data.note ? { note: body.data.note } : {}) });
         done = 'Alert resolved.';
@@ -410,7 +412,7 @@ ${list.length === 0
     scope.get('/console/patients/:id', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: true });
       const patient = await visiblePatient(req, signedIn, (req.params as { id: string }).id, 'console.patient_read');
-      const view = await patientView(container, deps.messages, patient);
+      const view = await patientView(container, names, deps.messages, patient);
       await record(req, { actor: staffActor(signedIn), action: 'console.patient_read', outcome: 'success', status: 200, patientIds: [patient.id] });
       return send(reply, page(patient.name, ctx(signedIn), patientPage(view, signedIn.session.csrf, (req.query as { done?: string }).done)));
     });

@@ -9,7 +9,7 @@ import type { Message } from '../../domain/messaging/types.js';
 import type { Patient } from '../../domain/patients/ports.js';
 import type { CheckInRecord } from '../../domain/postop/ports.js';
 import { html, jsonBlock, type Html } from '../html.js';
-import { alertStaffIds, lookUpStaffNames, type StaffNames } from './staff-names.js';
+import { alertStaffIds, type ConsoleNames, type StaffNames } from '../names.js';
 
 /** The fever threshold drawn on the temperature chart (°C), as the post-op red-flag rules use it. */
 export const FEVER_THRESHOLD_C = 38.0;
@@ -29,7 +29,7 @@ export interface PatientView {
   staffNames: StaffNames;
 }
 
-export async function patientView(container: Container, messages: MessageLog, patient: Patient): Promise<PatientView> {
+export async function patientView(container: Container, names: ConsoleNames, messages: MessageLog, patient: Patient): Promise<PatientView> {
   const [plans, enrolment, page, doses, checkIns, alerts, adherence, preview] = await Promise.all([
     container.medication.list(patient.id, 'active'),
     container.postop.get(patient.id).then((found) => found.enrolment).catch(() => undefined),
@@ -40,7 +40,7 @@ export async function patientView(container: Container, messages: MessageLog, pa
     container.medication.adherence(patient.id, {}),
     container.outreachPreview.preview(patient.id, 14),
   ]);
-  const staffNames = await lookUpStaffNames(container, alerts.items.flatMap(alertStaffIds));
+  const staffNames = await names.staffNames(alerts.items.flatMap(alertStaffIds));
   return {
     patient, plans, ...(enrolment ? { postop: { procedure: enrolment.procedure, surgeryDate: enrolment.surgeryDate } } : {}),
     messages: page.items, doses, checkIns, alerts: alerts.items, adherence, preview, staffNames,

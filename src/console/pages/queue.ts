@@ -4,7 +4,7 @@ import type { Patient } from '../../domain/patients/ports.js';
 import type { StaffMember } from '../../domain/staff/staff.js';
 import { html, type Html } from '../html.js';
 import { fieldError } from '../layout.js';
-import { alertStaffIds, lookUpStaffNames, type StaffNames } from './staff-names.js';
+import { alertStaffIds, type ConsoleNames, type StaffNames } from '../names.js';
 
 export interface QueueFilter {
   scope: 'mine' | 'teams' | 'all';
@@ -26,41 +26,42 @@ export interface QueueView {
   patientIds: string[];
   filter: QueueFilter;
   canSeeAll: boolean;
+  /** More alerts match than the queue reads (the newest QUEUE_WINDOW are shown, and the page says so). */
+  truncated: boolean;
 }
 
-/** Alerts read per status per queue view (the newest of each): the queue is for what needs doing now. */
-const QUEUE_WINDOW = 200;
+/** Alerts read per queue view (the newest): the queue is for what needs doing now. */
+export const QUEUE_WINDOW = 500;
 const SEVERITY_ORDER = { critical: 0, high: 1, normal: 2 } as const;
 
 /** When the first level of an alert's paging policy expects an acknowledgement. */
 export const ackDeadline = (alert: Alert): Date => new Date(alert.createdAt.getTime() + (alert.policy.levels[0]?.ackTimeoutMinutes ?? 15) * 60_000);
 
-export async function queueView(container: Container, staff: StaffMember, filter: QueueFilter): Promise<QueueView> {
+export async function queueView(container: Container, names: ConsoleNames, staff: StaffMember, filter: QueueFilter): Promise<QueueView> {
   const admin = staff.role === 'admin';
   const scope = filter.scope === 'all' && !admin ? 'teams' : filter.scope;
-  // One query per status, so an open alert is never crowded out of the queue by newer closed ones.
+  // The open view asks for the unresolved statuses only, so an open alert is never crowded out by newer closed ones.
   const statuses: AlertStatus[] = filter.state === 'open' ? ALERT_STATUSES.filter((status) => status !== 'resolved') : ['resolved'];
   const team = scope === 'all' ? {} : { careTeamId: staff.careTeamId };
-  const pages = await Promise.all(statuses.map((status) => container.alerts.list({ ...team, status }, { limit: QUEUE_WINDOW })));
+  const page = await container.alerts.list({ ...team, statuses }, { limit: QUEUE_WINDOW });
   const now = container.clock.now();
-  const alerts = pages
-    .flatMap((page) => page.items)
+  const alerts = page.items
     .filter((alert) => scope !== 'mine' || ownerId(alert) === staff.id)
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.createdAt.getTime() - a.createdAt.getTime());
-  const patients = await lookUp(alerts.flatMap((alert) => (alert.patientId ? [alert.patientId] : [])), (id) => container.patients.get(id).catch(() => undefined));
-  const names = await lookUpStaffNames(container, alerts.flatMap((alert) => { const id = ownerId(alert); return id ? [id] : []; }));
+  const patients = await names.patientNames(alerts.flatMap((alert) => (alert.patientId ? [alert.patientId] : [])));
+  const staffNames = await names.staffNames(alerts.flatMap((alert) => { const id = ownerId(alert); return id ? [id] : []; }));
   const rows = alerts.map((alert): QueueRow => {
     const deadline = ackDeadline(alert);
     return {
       alert,
-      patientName: alert.patientId ? patients.get(alert.patientId)?.name : undefined,
-      owner: alert.assignedTo ? names.name(alert.assignedTo) : alert.acknowledgedBy && ownerName(alert.acknowledgedBy, names),
+      patientName: alert.patientId ? patients.get(alert.patientId) : undefined,
+      owner: alert.assignedTo ? staffNames.name(alert.assignedTo) : alert.acknowledgedBy && ownerName(alert.acknowledgedBy, staffNames),
       ageMinutes: Math.floor((now.getTime() - alert.createdAt.getTime()) / 60_000),
       deadlineMinutes: Math.floor((deadline.getTime() - now.getTime()) / 60_000),
       ...(alert.acknowledgedAt ? { met: alert.acknowledgedAt <= deadline } : {}),
     };
   });
-  return { rows, patientIds: [...patients.keys()], filter: { ...filter, scope }, canSeeAll: admin };
+  return { rows, patientIds: [...patients.keys()], filter: { ...filter, scope }, canSeeAll: admin, truncated: page.nextCursor !== null };
 }
 
 /** Who owns an alert: the staff member it was assigned to, else the one who acknowledged it. */
@@ -68,11 +69,6 @@ const ownerId = (alert: Alert): string | undefined => alert.assignedTo ?? (alert
 
 /** The owner column names the person (or key) without the channel. */
 const ownerName = (actor: AlertActor, names: StaffNames): string => (actor.kind === 'api' ? `API key ${actor.keyId}` : names.name(actor.staffId));
-
-async function lookUp<T>(ids: string[], get: (id: string) => Promise<T | undefined>): Promise<Map<string, T | undefined>> {
-  const unique = [...new Set(ids)];
-  return new Map(await Promise.all(unique.map(async (id) => [id, await get(id)] as const)));
-}
 
 const minutes = (total: number): string => (Math.abs(total) < 60 ? `${Math.abs(total)} min` : `${Math.floor(Math.abs(total) / 60)} h ${Math.abs(total) % 60} min`);
 
@@ -84,7 +80,8 @@ function deadlineCell(row: QueueRow): Html {
 
 /** The rows alone: what the live refresh swaps in. Each row's controls have stable ids, so focus survives a refresh. */
 export function queueRows(view: QueueView, csrf: string): Html {
-  if (view.rows.length === 0) return html`<tbody id="queue-rows"><tr><td colspan="7">No ${view.filter.state} alerts here.</td></tr></tbody>`;
+  const truncated = view.truncated ? html`<tr id="queue-truncated"><td colspan="7"><strong>Only the newest ${QUEUE_WINDOW} ${view.filter.state} alerts are read; older ones are left out.</strong></td></tr>` : '';
+  if (view.rows.length === 0) return html`<tbody id="queue-rows"><tr><td colspan="7">No ${view.filter.state} alerts here.</td></tr>${truncated}</tbody>`;
   return html`<tbody id="queue-rows">${view.rows.map((row, index) => {
     const { alert } = row;
     const label = row.patientName ?? 'no patient';
@@ -99,7 +96,7 @@ export function queueRows(view: QueueView, csrf: string): Html {
     ? html`<form method="post" action="/console/alerts/${encodeURIComponent(alert.id)}/acknowledge"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" id="ack-${alertKey(alert)}" aria-label="Acknowledge ${alert.severity} alert for ${label}">Acknowledge</button></form>`
     : ''}${alert.status === 'resolved' ? html`<span>resolved</span>` : html`<a href="/console/alerts/${encodeURIComponent(alert.id)}#resolve" aria-label="Resolve alert for ${label}">Resolve…</a>`}</div></td>
 </tr>`;
-  })}</tbody>`;
+  })}${truncated}</tbody>`;
 }
 
 /** A stable, id-safe key for an alert's controls. */
@@ -131,9 +128,9 @@ const OUTCOME_LABELS: Record<(typeof RESOLUTION_OUTCOMES)[number], string> = {
   patient_contacted: 'Patient contacted', seen_in_clinic: 'Seen in clinic', sent_to_emergency: 'Sent to emergency care', no_action_needed: 'No action needed', false_alarm: 'False alarm', other: 'Other',
 };
 
-export async function alertPage(container: Container, alert: Alert, patient: Patient | undefined, csrf: string, errors?: Record<string, string>): Promise<Html> {
+export async function alertPage(container: Container, names: ConsoleNames, alert: Alert, patient: Patient | undefined, csrf: string, errors?: Record<string, string>): Promise<Html> {
   const team = alert.careTeamId ? (await container.staff.list({ limit: 200, status: 'active', careTeamId: alert.careTeamId } as never)).items : [];
-  const names = await lookUpStaffNames(container, alertStaffIds(alert));
+  const staffNames = await names.staffNames(alertStaffIds(alert));
   return html`<h1>${alert.severity} alert: ${alert.reason}</h1>
 <dl class="facts">
   <dt>Patient</dt><dd>${alert.patientId ? html`<a href="/console/patients/${alert.patientId}">${patient?.name ?? 'patient'}</a>` : 'none'}</dd>
@@ -172,5 +169,5 @@ ${team.length > 0
   <button type="submit">Resolve alert</button>
 </form>`}
 <h2>Timeline</h2>
-<ol class="timeline">${alert.timeline.map((event) => html`<li><time datetime="${event.at.toISOString()}">${event.at.toISOString().replace('T', ' ').slice(0, 16)}</time> ${event.type}${event.by ? html` by ${names.actor(event.by)}` : ''}${event.staffId ? html` to ${names.name(event.staffId)}` : ''}${event.channel ? html` by ${event.channel}` : ''}${event.outcome ? html` (${event.outcome})` : ''}${event.note ? html`: ${event.note}` : ''}</li>`)}</ol>`;
+<ol class="timeline">${alert.timeline.map((event) => html`<li><time datetime="${event.at.toISOString()}">${event.at.toISOString().replace('T', ' ').slice(0, 16)}</time> ${event.type}${event.by ? html` by ${staffNames.actor(event.by)}` : ''}${event.staffId ? html` to ${staffNames.name(event.staffId)}` : ''}${event.channel ? html` by ${event.channel}` : ''}${event.outcome ? html` (${event.outcome})` : ''}${event.note ? html`: ${event.note}` : ''}</li>`)}</ol>`;
 }

@@ -121,6 +121,8 @@ export interface RaiseAlert {
 
 export interface AlertFilter {
   status?: AlertStatus;
+  /** Any of these statuses (the console's open queue). */
+  statuses?: readonly AlertStatus[];
   careTeamId?: string;
   severity?: AlertSeverity;
   patientId?: string;

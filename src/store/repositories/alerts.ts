@@ -55,6 +55,7 @@ export class MongoAlertRepository implements AlertRepository {
   list(filter: AlertFilter, page: PageRequest): Promise<Page<Alert>> {
     const query: Record<string, unknown> = {};
     if (filter.status) query.status = filter.status;
+    else if (filter.statuses) query.status = trusted({ $in: [...filter.statuses] });
     if (filter.patientId) query.patientId = filter.patientId;
     if (filter.careTeamId) query.careTeamId = filter.careTeamId;
     // Alerts stored before severities were renamed say `routine` for `normal`.
