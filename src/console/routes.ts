@@ -301,14 +301,27 @@ ${list.length === 0
   <button type="submit">Add a passkey</button>
   <p id="passkey-status" role="status"></p>
 </form>
-<p id="passkey-unsupported">Adding a passkey needs a browser that supports passkeys, with JavaScript on.</p>`;
+<p id="passkey-unsupported">Adding a passkey needs a browser that supports passkeys, with JavaScript on.</p>
+<h2>Other sessions</h2>
+<p>Lost a laptop or a phone, or signed in on a shared computer? Sign out everywhere else; this browser stays signed in.</p>
+<form method="post" action="/console/account/sessions/end-others">
+  <input type="hidden" name="_csrf" value="${signedIn.session.csrf}">
+  <button type="submit">Sign out my other sessions</button>
+</form>`;
     };
 
     scope.get('/console/account', async (req, reply) => {
       const signedIn = await requireSession(accounts, req, { activity: true });
       const added = (req.query as { done?: string }).done;
-      const notices: Record<string, string> = { added: 'Passkey added: you can sign in with it now.', removed: 'Passkey removed.' };
+      const notices: Record<string, string> = { added: 'Passkey added: you can sign in with it now.', removed: 'Passkey removed.', 'sessions-ended': 'Your other sessions are signed out.' };
       return send(reply, page('Your account', { ...ctx(signedIn), webauthn: true }, await accountPage(signedIn, added ? notices[added] : undefined)));
+    });
+
+    scope.post('/console/account/sessions/end-others', async (req, reply) => {
+      const signedIn = await requireSession(accounts, req, { activity: true });
+      const ended = await accounts.endOtherSessions(signedIn.session);
+      await record(req, { actor: staffActor(signedIn), action: 'console.sessions_ended', outcome: 'success', status: 303, reason: `${ended} other session(s)` });
+      return reply.redirect('/console/account?done=sessions-ended', 303);
     });
 
     scope.post('/console/account/passkeys/options', async (req, reply) => {

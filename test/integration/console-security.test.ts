@@ -357,6 +357,20 @@ describe('console passkeys', () => {
     expect((await postJson('/console/sign-in/passkey', answer('cred-of-basil', options.challenge), { origin: 'https://evil.example' })).statusCode).toBe(403);
   });
 
+  it('passkey sign-ins share the per-address failure limit: past it, 429 with Retry-After, audited once', async () => {
+    clock.advance(61_000);
+    const body = JSON.stringify({ response: { id: 'no-such-credential', rawId: 'no-such-credential', type: 'public-key', response: { clientDataJSON: clientData('webauthn.get', 'x'), authenticatorData: 'AAAA', signature: 'AAAA' } } });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < api.dbConfig.AUTH_FAILURES_PER_MINUTE + 2; attempt++) statuses.push((await postJson('/console/sign-in/passkey', body)).statusCode);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(api.dbConfig.AUTH_FAILURES_PER_MINUTE);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    const blocked = await postJson('/console/sign-in/passkey', body);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    const limited = (await auditActions('console.sign_in')).filter((event) => event.status === 429 && event.actor.kind === 'anonymous');
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    clock.advance(61_000);
+  });
+
   it('nobody removes another staff member\'s passkey; a new invitation (a lost phone) removes them all', async () => {
     clock.advance(61_000);
     const { cookie, csrf } = await signIn(api, nurseA);
@@ -365,5 +379,26 @@ describe('console passkeys', () => {
     expect((await api.db.repositories.passkeys.of(nurseB.staffId)).map((passkey) => passkey.id)).toEqual(['cred-of-basil']);
     nurseB = await setUpAccount(api, adminKey, nurseB.staffId, 'basil.c');
     expect(await api.db.repositories.passkeys.of(nurseB.staffId)).toEqual([]);
+  });
+});
+
+describe('console sessions of one staff member', () => {
+  it('"sign out my other sessions" ends every other session at once and keeps this one', async () => {
+    clock.advance(61_000);
+    const here = await signIn(api, nurseA);
+    const laptop = await signIn(api, nurseA);
+    const phone = await signIn(api, nurseA);
+    const ended = await post('/console/account/sessions/end-others', { _csrf: here.csrf }, here.cookie);
+    expect([ended.statusCode, ended.headers.location]).toEqual([303, '/console/account?done=sessions-ended']);
+    for (const other of [laptop, phone]) {
+      expect((await get('/console', other.cookie)).headers.location).toBe('/console/sign-in');
+      expect((await api.server.inject({ method: 'GET', url: '/console/session', headers: { cookie: other.cookie, 'x-console-live': '1' } })).statusCode).toBe(401);
+    }
+    expect((await get('/console', here.cookie)).statusCode).toBe(200);
+    expect((await get('/console/account?done=sessions-ended', here.cookie)).body).toContain('Your other sessions are signed out.');
+    expect((await post('/console/account/sessions/end-others', {}, here.cookie)).statusCode).toBe(403); // no CSRF token
+    const audited = await auditActions('console.sessions_ended');
+    expect(audited.map((event) => [event.outcome, event.actor.staffId])).toEqual([['success', nurseA.staffId]]);
+    expect(Number(/^(\d+) other session\(s\)$/.exec(audited[0]!.reason ?? '')?.[1])).toBeGreaterThanOrEqual(2); // and earlier tests' sessions
   });
 });

@@ -72,7 +72,8 @@ export interface ConsoleSessionRepository {
   get(id: string): Promise<ConsoleSession | undefined>;
   touch(id: string, at: Date): Promise<void>;
   revoke(id: string, at: Date): Promise<void>;
-  revokeAllOf(staffId: string, at: Date): Promise<number>;
+  /** Revokes the staff member's running sessions (but `except`), returning how many. */
+  revokeAllOf(staffId: string, at: Date, except?: string): Promise<number>;
 }
 
 export interface StaffAccountsDeps {
@@ -196,6 +197,11 @@ export class StaffAccounts {
   /** Ends every session of a staff member at once (an admin's revocation, a lost phone). */
   revokeSessions(staffId: string): Promise<number> {
     return this.deps.sessions.revokeAllOf(staffId, this.deps.clock.now());
+  }
+
+  /** Ends the staff member's other sessions (a lost laptop), keeping this one. */
+  endOtherSessions(session: ConsoleSession): Promise<number> {
+    return this.deps.sessions.revokeAllOf(session.staffId, this.deps.clock.now(), session.id);
   }
 }
 

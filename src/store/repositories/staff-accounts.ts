@@ -63,8 +63,9 @@ export class MongoConsoleSessionRepository implements ConsoleSessionRepository {
     await this.models.ConsoleSession.updateOne({ _id: id }, { $set: { revokedAt: at } });
   }
 
-  async revokeAllOf(staffId: string, at: Date): Promise<number> {
-    const result = await this.models.ConsoleSession.updateMany({ staffId: String(staffId), revokedAt: trusted({ $exists: false }) }, { $set: { revokedAt: at } });
+  async revokeAllOf(staffId: string, at: Date, except?: string): Promise<number> {
+    const filter = { staffId: String(staffId), revokedAt: trusted({ $exists: false }), ...(except ? { _id: trusted({ $ne: except }) } : {}) };
+    const result = await this.models.ConsoleSession.updateMany(filter, { $set: { revokedAt: at } });
     return result.modifiedCount;
   }
 }
