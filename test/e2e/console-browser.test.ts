@@ -324,7 +324,7 @@ describe('the care-team console in chromium', () => {
     await shot(page, 'account');
 
     // Signed out, the passkey alone signs in: no username, password or code.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(/\/console\/sign-in\?reason=signed-out$/);
     const answers: string[] = [];
     page.on('request', (request) => {
@@ -354,7 +354,7 @@ describe('the care-team console in chromium', () => {
     await page.getByRole('button', { name: 'Remove Work laptop' }).click();
     await page.waitForURL(`${base}/console/account?done=removed`);
     expect(await page.locator('#no-passkeys').count()).toBe(1);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(/\/console\/sign-in\?reason=signed-out$/);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.locator('#passkey-status').textContent()).toContain('did not sign you in');
