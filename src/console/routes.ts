@@ -61,7 +61,8 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
   const relyingParty = (req: FastifyRequest): RelyingParty => {
     const origin = publicOrigin ?? `${req.protocol}://${req.headers.host ?? ''}`;
     if (!URL.canParse(origin)) throw new AppError('bad_request', 'no usable Host header');
-    return { origin: new URL(origin).origin, id: new URL(origin).hostname };
+    const url = new URL(origin);
+    return { origin: url.origin, id: url.hostname };
   };
   const names = new ConsoleNames(container);
   const assets = Object.fromEntries(Object.entries(ASSETS).map(([name, { file, type }]) => [name, { body: readFileSync(file), type }]));
@@ -270,12 +271,13 @@ ${errorSummary(errors)}
       }
       const parsed = passkeySignInSchema.safeParse(req.body ?? {});
       const result = parsed.success ? await passkeys.signIn(relyingParty(req), parsed.data) : { ok: false as const, reason: 'malformed' };
+      const passkey = parsed.success ? { resource: { type: 'passkey', id: parsed.data.response.id } } : {};
       if (!result.ok) {
         addressFailures.fail(client);
-        await record(req, { actor: { kind: 'anonymous' }, action: 'console.sign_in', outcome: 'denied', status: 401, reason: `passkey: ${result.reason}`, ...(parsed.success ? { resource: { type: 'passkey', id: parsed.data.response.id } } : {}) });
+        await record(req, { actor: { kind: 'anonymous' }, action: 'console.sign_in', outcome: 'denied', status: 401, reason: `passkey: ${result.reason}`, ...passkey });
         return jsonError(reply, 401, 'That passkey did not sign you in. Try again, or use your password and code.');
       }
-      await record(req, { actor: { kind: 'staff', staffId: result.staff.id, role: result.staff.role }, action: 'console.sign_in', outcome: 'success', status: 200, resource: { type: 'passkey', id: parsed.success ? parsed.data.response.id : '' } });
+      await record(req, { actor: { kind: 'staff', staffId: result.staff.id, role: result.staff.role }, action: 'console.sign_in', outcome: 'success', status: 200, ...passkey });
       setSessionCookie(reply, result.token, ABSOLUTE_TIMEOUT_MS / 1000);
       return { redirect: '/console' };
     });

@@ -72,7 +72,7 @@ export interface ConsoleSessionRepository {
   get(id: string): Promise<ConsoleSession | undefined>;
   touch(id: string, at: Date): Promise<void>;
   revoke(id: string, at: Date): Promise<void>;
-  /** Revokes the staff member's running sessions (but `except`), returning how many. */
+  /** Revokes the staff member's sessions not revoked yet (but `except`), returning how many. */
   revokeAllOf(staffId: string, at: Date, except?: string): Promise<number>;
 }
 
